@@ -1,0 +1,441 @@
+//! Loading: read `content/` and the seeds it names into the typed model.
+//!
+//! Loading never stops at the first problem: every file is read and every
+//! problem becomes a [`Diagnostic`], so `nashra check` reports them all in one
+//! run. A file that cannot be parsed is left out of the [`Project`] and its
+//! slug remembered, so references to it do not cause a second, misleading
+//! "unknown slug" error.
+
+pub mod locate;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::{ArticleFile, EntityFile, Language, PageFrontMatter, SiteConfig, TopicFile};
+use locate::Locator;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A parsed content file with what diagnostics need to point into it.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// File name without extension: the cross-reference key.
+    pub slug: String,
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// The parsed value.
+    pub value: T,
+    /// Positions of values in the file's text.
+    pub locator: Locator,
+}
+
+/// A free page in one language: `content/pages/<slug>.<lang>.md`.
+#[derive(Debug)]
+pub struct PageFile {
+    /// Language code from the file name.
+    pub lang: String,
+    /// Front matter.
+    pub front: PageFrontMatter,
+    /// Markdown body after the front matter.
+    pub body: String,
+}
+
+/// A raw source article, decoded.
+#[derive(Debug)]
+pub struct Seed {
+    /// Path relative to the project root.
+    pub path: String,
+    /// Text with any byte-order mark removed; line ends as in the file.
+    pub text: String,
+}
+
+/// Everything under `content/` and the seeds it names, typed.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Project root on disk.
+    pub root: PathBuf,
+    /// `content/site.yaml`, when it parsed.
+    pub site: Option<Loaded<SiteConfig>>,
+    /// Resolved site languages, first is the default.
+    pub languages: Vec<Language>,
+    /// Articles by slug.
+    pub articles: BTreeMap<String, Loaded<ArticleFile>>,
+    /// Topics by slug.
+    pub topics: BTreeMap<String, Loaded<TopicFile>>,
+    /// Entities by slug.
+    pub entities: BTreeMap<String, Loaded<EntityFile>>,
+    /// Pages by slug, one entry per language file.
+    pub pages: BTreeMap<String, Vec<Loaded<PageFile>>>,
+    /// Seeds by file name (as articles name them).
+    pub seeds: BTreeMap<String, Seed>,
+    /// `kind/slug` of files that exist but failed to parse.
+    pub broken: BTreeSet<String>,
+}
+
+/// The kinds of content folder and the extension their files carry.
+const FOLDERS: [(&str, &str); 4] = [("articles", "yaml"), ("topics", "yaml"), ("entities", "yaml"), ("pages", "md")];
+
+/// Reads the project at `root`. Returns what could be loaded and every problem met.
+pub fn load(root: &Path) -> (Project, Vec<Diagnostic>) {
+    let mut project = Project { root: root.to_path_buf(), ..Project::default() };
+    let mut diags = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(Diagnostic::error("content", 0, 0, "no content/ folder in this project").with_hint(format!(
+            "run nashra in a briefing project, or pass --project DIR (looked in {})",
+            root.display()
+        )));
+        return (project, diags);
+    }
+    load_site(&mut project, &mut diags);
+    for (folder, ext) in FOLDERS {
+        for file in content_files(root, &content.join(folder), ext, &mut diags) {
+            load_file(&mut project, folder, &file, &mut diags);
+        }
+    }
+    load_seeds(&mut project, &mut diags);
+    (project, diags)
+}
+
+fn load_site(project: &mut Project, diags: &mut Vec<Diagnostic>) {
+    let rel = "content/site.yaml";
+    let Some(text) = read_text(&project.root, rel, diags, true) else { return };
+    if let Some(site) = parse_yaml::<SiteConfig>(rel, &text, diags) {
+        project.languages = site.languages.iter().map(|l| l.resolve()).collect();
+        project.site =
+            Some(Loaded { slug: "site".into(), path: rel.into(), value: site, locator: Locator::new(&text) });
+    } else {
+        project.broken.insert("site".into());
+    }
+}
+
+/// Content files of one folder, sorted, skipping hidden and editor temp files.
+fn content_files(root: &Path, dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut files = Vec::new();
+    if !dir.exists() {
+        return files;
+    }
+    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name()));
+    for entry in walker {
+        let rel_of = |p: &Path| rel_path(root, p);
+        match entry {
+            Err(e) => {
+                let path = e.path().map(rel_of).unwrap_or_else(|| rel_of(dir));
+                diags.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
+            }
+            Ok(e) if e.depth() == 0 => {}
+            Ok(e) => {
+                let rel = rel_of(e.path());
+                let name = e.file_name().to_string_lossy();
+                let wanted = name.ends_with(&format!(".{ext}")) || (ext == "yaml" && name.ends_with(".yml"));
+                if e.file_type().is_dir() {
+                    continue;
+                } else if wanted {
+                    files.push(rel);
+                } else {
+                    diags.push(
+                        Diagnostic::warning(rel, 0, 0, "file ignored: not a content file")
+                            .with_hint(format!("files in this folder end in .{ext}")),
+                    );
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Hidden files and the temp files editors leave while saving.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn load_file(project: &mut Project, folder: &str, rel: &str, diags: &mut Vec<Diagnostic>) {
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml").trim_end_matches(".md");
+    let (slug, lang) = match folder {
+        "pages" => match stem.rsplit_once('.') {
+            Some((slug, lang)) => (slug.to_string(), Some(lang.to_string())),
+            None => {
+                diags.push(
+                    Diagnostic::error(rel, 0, 0, "a page file must name its language")
+                        .with_hint(format!("rename it to {stem}.<lang>.md, e.g. {stem}.en.md")),
+                );
+                return;
+            }
+        },
+        _ => (stem.to_string(), None),
+    };
+    if !is_valid_slug(&slug) {
+        diags.push(Diagnostic::error(rel, 0, 0, format!("invalid slug '{slug}'")).with_hint(format!(
+            "rename the file: slugs use lower-case ASCII letters, digits and '-', e.g. '{}'",
+            suggest_slug(&slug)
+        )));
+        return;
+    }
+    let key = format!("{folder}/{slug}");
+    let duplicate = match folder {
+        "articles" => project.articles.get(&slug).map(|l| l.path.clone()),
+        "topics" => project.topics.get(&slug).map(|l| l.path.clone()),
+        "entities" => project.entities.get(&slug).map(|l| l.path.clone()),
+        _ => project
+            .pages
+            .get(&slug)
+            .and_then(|v| v.iter().find(|p| Some(&p.value.lang) == lang.as_ref()))
+            .map(|l| l.path.clone()),
+    };
+    if let Some(first) = duplicate {
+        diags.push(
+            Diagnostic::error(rel, 0, 0, format!("duplicate slug '{slug}': {first} has it already"))
+                .with_hint("slugs must be unique within a folder and its subfolders; rename one of the files"),
+        );
+        return;
+    }
+    let Some(text) = read_text(&project.root, rel, diags, false) else {
+        project.broken.insert(key);
+        return;
+    };
+    let locator = Locator::new(&text);
+    fn wrap<T>(slug: &str, rel: &str, value: T, locator: Locator) -> Loaded<T> {
+        Loaded { slug: slug.to_string(), path: rel.to_string(), value, locator }
+    }
+    let ok = match folder {
+        "articles" => parse_yaml::<ArticleFile>(rel, &text, diags)
+            .map(|v| project.articles.insert(slug.clone(), wrap(&slug, rel, v, locator)))
+            .is_some(),
+        "topics" => parse_yaml::<TopicFile>(rel, &text, diags)
+            .map(|v| project.topics.insert(slug.clone(), wrap(&slug, rel, v, locator)))
+            .is_some(),
+        "entities" => parse_yaml::<EntityFile>(rel, &text, diags)
+            .map(|v| project.entities.insert(slug.clone(), wrap(&slug, rel, v, locator)))
+            .is_some(),
+        _ => match parse_page(rel, &text, lang.unwrap_or_default(), diags) {
+            Some(page) => {
+                project.pages.entry(slug.clone()).or_default().push(wrap(&slug, rel, page, locator));
+                true
+            }
+            None => false,
+        },
+    };
+    if !ok {
+        project.broken.insert(key);
+    }
+}
+
+/// Lower-case ASCII letters, digits and single inner hyphens.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+fn suggest_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "my-slug".into() } else { out }
+}
+
+/// Reads a UTF-8 text file; `required` makes a missing file an error of its own.
+fn read_text(root: &Path, rel: &str, diags: &mut Vec<Diagnostic>, required: bool) -> Option<String> {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => decode(rel, bytes, diags),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && required => {
+            diags.push(
+                Diagnostic::error(rel, 0, 0, "file not found")
+                    .with_hint("every project needs content/site.yaml: run `nashra init` in a new folder to see one"),
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(rel, 0, 0, format!("cannot read file: {e}"))
+                    .with_hint("check that the file exists and is readable"),
+            );
+            None
+        }
+    }
+}
+
+/// UTF-8 with or without a byte-order mark; anything else is an error at its byte.
+pub fn decode(rel: &str, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{FEFF}') {
+                s.drain(..3);
+            }
+            Some(s)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1;
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    line,
+                    col,
+                    format!("not valid UTF-8 at byte offset {at} (byte 0x{:02X})", bytes[at]),
+                )
+                .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses YAML into `T`; a failure becomes one located diagnostic.
+fn parse_yaml<T: DeserializeOwned>(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    parse_yaml_at(rel, text, 0, diags)
+}
+
+fn parse_yaml_at<T: DeserializeOwned>(
+    rel: &str,
+    text: &str,
+    line_offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(rel, 1, 1, "empty file")
+                .with_hint("see docs/CONTENT-FORMAT.md for the fields this file needs"),
+        );
+        return None;
+    }
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let raw = e.to_string();
+            let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+            diags.push(
+                Diagnostic::error(rel, line + line_offset, col, message.clone()).with_hint_opt(yaml_hint(&message)),
+            );
+            None
+        }
+    }
+}
+
+/// A hint for serde's most common complaints: a misspelt field or variant.
+fn yaml_hint(message: &str) -> Option<String> {
+    let re = regex::Regex::new(r"unknown (field|variant) `([^`]*)`, expected (?:one of )?(.*)").ok()?;
+    if let Some(c) = re.captures(message) {
+        let expected: Vec<&str> = c[3].split(", ").map(|s| s.trim_matches('`')).collect();
+        let wanted = &c[2];
+        return Some(match did_you_mean(wanted, expected.iter().copied()) {
+            Some(best) => format!("did you mean '{best}'?"),
+            None => format!("allowed here: {}", expected.join(", ")),
+        });
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|s| s.split('`').next()) {
+        return Some(format!("add the required field '{field}' (see docs/CONTENT-FORMAT.md)"));
+    }
+    if message.starts_with("did not find expected") || message.starts_with("mapping values are not allowed") {
+        return Some("check brackets, quotes and indentation on this line and the lines just before it".into());
+    }
+    if message.contains("invalid type") {
+        return Some("check the value's shape against docs/CONTENT-FORMAT.md (text per language is a map like {ar: \"…\", en: \"…\"})".into());
+    }
+    None
+}
+
+fn parse_page(rel: &str, text: &str, lang: String, diags: &mut Vec<Diagnostic>) -> Option<PageFile> {
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"));
+    let Some(rest) = rest else {
+        diags.push(
+            Diagnostic::error(rel, 1, 1, "missing front matter")
+                .with_hint("start the page with ---, a line `title: \"…\"`, and --- again"),
+        );
+        return None;
+    };
+    let Some(end) = rest
+        .find("\n---")
+        .filter(|&i| rest[i + 4..].starts_with('\n') || rest[i + 4..].starts_with("\r\n") || rest.len() == i + 4)
+    else {
+        diags.push(
+            Diagnostic::error(rel, 1, 1, "front matter is not closed")
+                .with_hint("end the front matter with a line holding only ---"),
+        );
+        return None;
+    };
+    let front = parse_yaml_at::<PageFrontMatter>(rel, &rest[..end + 1], 1, diags)?;
+    let body = rest[end + 4..].trim_start_matches(['\r', '\n']).to_string();
+    Some(PageFile { lang, front, body })
+}
+
+/// Reads every seed an article names, once.
+fn load_seeds(project: &mut Project, diags: &mut Vec<Diagnostic>) {
+    let names: BTreeSet<String> = project.articles.values().map(|a| a.value.seed.clone()).collect();
+    for name in names {
+        let rel = format!("seeds/{name}");
+        if name.contains('/') || name.contains('\\') || name.starts_with('.') {
+            continue; // reported by validation as an invalid seed name
+        }
+        let full = project.root.join(&rel);
+        if !full.is_file() {
+            continue; // reported by validation, at the article that names it
+        }
+        let Some(text) = read_text(&project.root, &rel, diags, false) else { continue };
+        if text.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(&rel, 1, 1, "seed is empty")
+                    .with_hint("a seed holds the scraped article text; copy the article into it"),
+            );
+            continue;
+        }
+        project.seeds.insert(name, Seed { path: rel, text });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("isis-resurgence-2"));
+        for bad in ["", "Isis", "a_b", "-a", "a-", "a--b", "دمشق"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+        assert_eq!(suggest_slug("My Slug_2"), "my-slug-2");
+    }
+
+    #[test]
+    fn decode_reports_byte_offset_and_strips_bom() {
+        let mut d = Vec::new();
+        assert_eq!(decode("x", b"\xEF\xBB\xBFok".to_vec(), &mut d).as_deref(), Some("ok"));
+        assert!(decode("x", b"ab\ncd\xFFe".to_vec(), &mut d).is_none());
+        assert_eq!((d[0].line, d[0].column), (2, 3));
+        assert!(d[0].message.contains("byte offset 5"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn temp_files_are_ignored() {
+        for name in [".a.yaml", "a.yaml~", "#a.yaml#", ".a.yaml.swp", "4913"] {
+            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored(std::ffi::OsStr::new("a.yaml")));
+    }
+}

@@ -1,0 +1,388 @@
+//! The typed model of a briefing project, exactly as the content files say it.
+//!
+//! These structs mirror docs/CONTENT-FORMAT.md. Unknown fields are errors
+//! (`deny_unknown_fields`), so a typo is caught instead of silently ignored.
+//! Values are checked by `validate`; here we only give them shape.
+
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Human-readable text per language code: `{ar: "…", en: "…"}`.
+pub type Localized = BTreeMap<String, String>;
+
+/// Text direction of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+impl Dir {
+    /// The direction a language is written in, from its code.
+    pub fn of(code: &str) -> Dir {
+        let base = code.split(['-', '_']).next().unwrap_or(code);
+        match base {
+            "ar" | "fa" | "he" | "ur" | "ckb" | "ps" | "yi" => Dir::Rtl,
+            _ => Dir::Ltr,
+        }
+    }
+
+    /// `ltr` or `rtl`, as HTML wants it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Ltr => "ltr",
+            Dir::Rtl => "rtl",
+        }
+    }
+}
+
+/// A language entry of `site.yaml`: a bare code, or a code with a direction.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum LanguageSpec {
+    /// `ar`
+    Code(String),
+    /// `{code: ku, dir: ltr}`
+    Full {
+        /// Language code.
+        code: String,
+        /// Overrides the direction derived from the code.
+        dir: Option<Dir>,
+    },
+}
+
+/// A site language, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// BCP 47 code, e.g. `ar`.
+    pub code: String,
+    /// Direction of its script.
+    pub dir: Dir,
+}
+
+impl LanguageSpec {
+    /// The code and the effective direction.
+    pub fn resolve(&self) -> Language {
+        match self {
+            LanguageSpec::Code(code) => Language { code: code.clone(), dir: Dir::of(code) },
+            LanguageSpec::Full { code, dir } => {
+                Language { code: code.clone(), dir: dir.unwrap_or_else(|| Dir::of(code)) }
+            }
+        }
+    }
+}
+
+/// `content/site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title.
+    pub title: Localized,
+    /// One-sentence description, for the home page and feeds.
+    #[serde(default)]
+    pub description: Localized,
+    /// Site languages; the first is the default.
+    pub languages: Vec<LanguageSpec>,
+    /// Absolute URL of the published site; only for feeds, sitemap and canonical links.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+/// Where an article comes from.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The outlet's name.
+    pub name: Localized,
+    /// Link to the original.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The original publisher, when this outlet translated or relayed it.
+    #[serde(default)]
+    pub via: Option<Localized>,
+}
+
+/// A number an article reports, for comparison across sources.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// Free key; the same key across articles means the same quantity.
+    pub metric: String,
+    /// The value as the source gives it (`"80"`, `"2500-3000"`, `">80"`).
+    #[serde(deserialize_with = "scalar_string")]
+    pub value: String,
+    /// When the value holds: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "opt_scalar_string")]
+    pub as_of: Option<String>,
+    /// What is counted.
+    pub label: Localized,
+    /// The seed's own words that state it.
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+/// A dated event, for the timeline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when the day is not known.
+    #[serde(deserialize_with = "scalar_string")]
+    pub date: String,
+    /// What happened.
+    pub text: Localized,
+    /// The seed's own words that report it.
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+/// Curation of the seed text on top of the automatic extraction.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Clean {
+    /// This 1-based line of the seed is the headline.
+    #[serde(default)]
+    pub title_line: Option<usize>,
+    /// Regexes: lines to drop.
+    #[serde(default)]
+    pub drop: Vec<String>,
+    /// Regexes: lines never dropped by heuristics.
+    #[serde(default)]
+    pub keep: Vec<String>,
+    /// Everything from the first line containing this text is dropped.
+    #[serde(default)]
+    pub stop_at: Option<String>,
+}
+
+/// `content/articles/<slug>.yaml`: the curated summary of one seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleFile {
+    /// File name under `seeds/`.
+    pub seed: String,
+    /// Headline per language.
+    pub title: Localized,
+    /// Publication date of the source, `YYYY-MM-DD`.
+    #[serde(deserialize_with = "scalar_string")]
+    pub date: String,
+    /// Why the date is an estimate, when it is one.
+    #[serde(default)]
+    pub date_note: Option<Localized>,
+    /// The outlet.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Curated summary (Markdown).
+    pub summary: Localized,
+    /// Short bullets.
+    #[serde(default)]
+    pub key_points: Vec<Localized>,
+    /// Topic slugs.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Entity slugs.
+    #[serde(default)]
+    pub entities: Vec<String>,
+    /// Reported numbers.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    /// Dated events.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Explicitly related article slugs.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// Curation of the seed text.
+    #[serde(default)]
+    pub clean: Option<Clean>,
+    /// A draft is left out of `build` and `snapshot` unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// `content/topics/<slug>.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicFile {
+    /// Topic title.
+    pub title: Localized,
+    /// Synthesis across the articles (Markdown).
+    #[serde(default)]
+    pub summary: Localized,
+    /// Position in the topic index.
+    #[serde(default)]
+    pub order: Option<i64>,
+}
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// A person.
+    Person,
+    /// A group, institution, state body or armed force.
+    Organization,
+    /// A country, city, region or site.
+    Place,
+}
+
+impl EntityKind {
+    /// The lower-case name used in files and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+        }
+    }
+}
+
+/// `content/entities/<slug>.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityFile {
+    /// Name per language.
+    pub name: Localized,
+    /// Person, organization or place.
+    pub kind: EntityKind,
+    /// Other spellings per language, used to find mentions.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Short description (Markdown).
+    #[serde(default)]
+    pub description: Localized,
+}
+
+/// Front matter of `content/pages/<slug>.<lang>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    /// Page title in the file's language.
+    pub title: String,
+    /// Position in navigation.
+    #[serde(default)]
+    pub order: Option<i64>,
+}
+
+/// A date that may lack its day or month: `2025`, `2025-10`, `2025-10-18`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    /// Year.
+    pub year: i32,
+    /// Month 1–12, when known.
+    pub month: Option<u32>,
+    /// Day of month, when known.
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `None` for anything else or an impossible date.
+    pub fn parse(s: &str) -> Option<PartialDate> {
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        let ok = match parts.as_slice() {
+            [y] => digits(y, 4),
+            [y, m] => digits(y, 4) && digits(m, 2),
+            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        let year = parts[0].parse().ok()?;
+        let month = parts.get(1).and_then(|m| m.parse().ok());
+        let day = parts.get(2).and_then(|d| d.parse().ok());
+        match (month, day) {
+            (Some(m), Some(d)) => chrono::NaiveDate::from_ymd_opt(year, m, d).map(|_| ()),
+            (Some(m), None) => (1..=12).contains(&m).then_some(()),
+            _ => Some(()),
+        }?;
+        Some(PartialDate { year, month, day })
+    }
+
+    /// True when year, month and day are all known.
+    pub fn is_full(&self) -> bool {
+        self.day.is_some()
+    }
+}
+
+impl fmt::Display for PartialDate {
+    /// ISO form with only the known parts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Accepts a YAML string or number as text, so `as_of: 2025` and `value: 80` work.
+fn scalar_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or a number")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(V)
+}
+
+fn opt_scalar_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar_string(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_from_code_and_override() {
+        assert_eq!(LanguageSpec::Code("ar".into()).resolve().dir, Dir::Rtl);
+        assert_eq!(LanguageSpec::Code("en".into()).resolve().dir, Dir::Ltr);
+        assert_eq!(LanguageSpec::Code("fa-IR".into()).resolve().dir, Dir::Rtl);
+        let ku = LanguageSpec::Full { code: "ku".into(), dir: Some(Dir::Ltr) };
+        assert_eq!(ku.resolve().dir, Dir::Ltr);
+    }
+
+    #[test]
+    fn partial_dates() {
+        assert_eq!(PartialDate::parse("2025-10").map(|d| d.to_string()), Some("2025-10".into()));
+        assert!(PartialDate::parse("2025-02-30").is_none());
+        assert!(PartialDate::parse("2025-13").is_none());
+        assert!(PartialDate::parse("25-01-01").is_none());
+        assert!(PartialDate::parse("2025-10-18").unwrap().is_full());
+        assert!(PartialDate::parse("2024") < PartialDate::parse("2024-12"));
+    }
+
+    #[test]
+    fn numbers_are_accepted_as_text() {
+        let f: Figure = serde_yaml::from_str("metric: m\nvalue: 80\nas_of: 2025\nlabel: {en: x}\n").unwrap();
+        assert_eq!((f.value.as_str(), f.as_of.as_deref()), ("80", Some("2025")));
+    }
+}

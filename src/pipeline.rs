@@ -1,0 +1,102 @@
+//! The one pipeline every command shares: load → validate → model → render.
+//!
+//! `build`, `check` (and later `serve` and `snapshot`) call [`compile`] and
+//! differ only in what they do with its [`Output`]: write it to disk, report
+//! its diagnostics, serve it from memory, or archive it.
+
+use crate::diag::{self, Diagnostic};
+use crate::load::{self, Project};
+use crate::output::{self, Output};
+use crate::render::{self, theme};
+use crate::site::{Drafts, Site};
+use crate::validate;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// The article body that quotes are checked against, per article slug.
+fn bodies(project: &Project) -> BTreeMap<String, String> {
+    project
+        .articles
+        .iter()
+        .filter_map(|(slug, a)| project.seeds.get(&a.value.seed).map(|s| (slug.clone(), s.text.clone())))
+        .collect()
+}
+
+/// Loads and validates the project; returns it with every diagnostic, sorted.
+pub fn load_checked(root: &Path) -> (Project, Vec<Diagnostic>) {
+    let (project, mut diags) = load::load(root);
+    diags.extend(validate::validate(&project, &bodies(&project)));
+    diag::sort(&mut diags);
+    (project, diags)
+}
+
+/// Runs the whole pipeline in memory. Errors stop it before anything is written.
+pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
+    let (project, mut diags) = load_checked(root);
+    if diag::has_errors(&diags) {
+        return (None, diags);
+    }
+    let Some(site) = Site::from_project(&project, drafts) else {
+        return (None, diags);
+    };
+    let theme =
+        match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]).and_then(|f| theme::Theme::new(&f)) {
+            Ok(t) => t,
+            Err(errors) => {
+                diags.extend(errors);
+                return (None, diags);
+            }
+        };
+    match render::render(&site, &theme) {
+        Ok(out) => (Some(out), diags),
+        Err(errors) => {
+            diags.extend(errors);
+            (None, diags)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, one per line.
+pub fn report(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// `nashra check`: true when there are no errors.
+pub fn check(root: &Path, json: bool) -> bool {
+    let (_, diags) = load_checked(root);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if json {
+        let doc = serde_json::json!({"errors": errors, "warnings": diags.len() - errors, "diagnostics": diags});
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        report(&diags);
+        eprintln!("{errors} error(s), {} warning(s)", diags.len() - errors);
+    }
+    errors == 0
+}
+
+/// `nashra build`: true when the site was written.
+pub fn build(root: &Path, out: &Path, drafts: Drafts) -> bool {
+    let started = Instant::now();
+    let (output, diags) = compile(root, drafts);
+    report(&diags);
+    let Some(output) = output else {
+        eprintln!("build failed: {} unchanged", out.display());
+        return false;
+    };
+    if let Err(e) = output::write_atomically(&output, out) {
+        eprintln!("{}: error: cannot write the site: {e}", out.display());
+        eprintln!("  hint: check free space and permissions; the previous site is unchanged");
+        return false;
+    }
+    eprintln!(
+        "built {} pages in {:.2} s → {}",
+        output.keys().filter(|k| k.ends_with(".html")).count(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
+    true
+}

@@ -1,0 +1,327 @@
+//! Validation: every reference resolves, every value is well-formed, every
+//! figure and event is backed by the seed's own words.
+//!
+//! Works on whatever `load` could read, and reports every problem it finds.
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::load::locate::Locator;
+use crate::load::{Loaded, Project, is_valid_slug};
+use crate::model::{Localized, PartialDate};
+use crate::text::fold;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where in which file: the context every check reports against.
+struct At<'a> {
+    path: &'a str,
+    locator: &'a Locator,
+}
+
+impl At<'_> {
+    fn error(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.locator.locate(field);
+        Diagnostic::error(self.path, line, col, message)
+    }
+    fn warning(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.locator.locate(field);
+        Diagnostic::warning(self.path, line, col, message)
+    }
+}
+
+/// All checks that need the whole project.
+pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
+    if let Some(site) = &project.site {
+        check_site(site, &mut diags);
+    }
+    let mut out = Checker { project, langs: &langs, diags: &mut diags };
+    for article in project.articles.values() {
+        out.article(article, bodies);
+    }
+    for topic in project.topics.values() {
+        let at = At { path: &topic.path, locator: &topic.locator };
+        out.localized(&at, "title", &topic.value.title, true);
+        out.localized(&at, "summary", &topic.value.summary, false);
+    }
+    for entity in project.entities.values() {
+        let at = At { path: &entity.path, locator: &entity.locator };
+        out.localized(&at, "name", &entity.value.name, true);
+        out.localized(&at, "description", &entity.value.description, false);
+        for lang in entity.value.aliases.keys() {
+            if !langs.contains(&lang.as_str()) {
+                out.diags.push(at.warning(
+                    &format!("aliases.{lang}"),
+                    format!("aliases for '{lang}', which is not a site language"),
+                ));
+            }
+        }
+    }
+    for versions in project.pages.values() {
+        out.page(versions);
+    }
+    diags
+}
+
+fn check_site(site: &Loaded<crate::model::SiteConfig>, diags: &mut Vec<Diagnostic>) {
+    let at = At { path: &site.path, locator: &site.locator };
+    let langs: Vec<_> = site.value.languages.iter().map(|l| l.resolve()).collect();
+    if langs.is_empty() {
+        diags.push(
+            at.error("languages", "no languages")
+                .with_hint("list at least one language code, e.g. languages: [ar, en]"),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, lang) in langs.iter().enumerate() {
+        let code_ok = lang.code.len() >= 2
+            && lang.code.split('-').enumerate().all(|(n, part)| {
+                !part.is_empty()
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+                    && (n > 0 || part.chars().all(|c| c.is_ascii_lowercase()))
+            });
+        if !code_ok {
+            diags.push(
+                at.error(&format!("languages[{i}]"), format!("invalid language code '{}'", lang.code))
+                    .with_hint("use a BCP 47 code such as ar, en, fa or ku"),
+            );
+        }
+        if !seen.insert(lang.code.clone()) {
+            diags.push(
+                at.error(&format!("languages[{i}]"), format!("language '{}' is listed twice", lang.code))
+                    .with_hint("each language appears once in languages:"),
+            );
+        }
+    }
+    let mut c = Checker {
+        project: &Project::default(),
+        langs: &langs.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        diags,
+    };
+    c.localized(&at, "title", &site.value.title, true);
+    c.localized(&at, "description", &site.value.description, false);
+}
+
+struct Checker<'a> {
+    project: &'a Project,
+    langs: &'a [&'a str],
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Missing translations are warnings; a required field with no text at all is an error.
+    fn localized(&mut self, at: &At, field: &str, text: &Localized, required: bool) {
+        if self.langs.is_empty() {
+            return; // no usable site.yaml: its own error says so
+        }
+        if text.values().all(|t| t.trim().is_empty()) {
+            if required {
+                self.diags.push(
+                    at.error(field, format!("{field} has no text in any language"))
+                        .with_hint(format!("write it at least in {}", self.langs.join(" or "))),
+                );
+                return;
+            }
+            if text.is_empty() {
+                return;
+            }
+        }
+        for lang in self.langs {
+            match text.get(*lang) {
+                Some(t) if !t.trim().is_empty() => {}
+                _ => self.diags.push(
+                    at.warning(field, format!("{field} is not translated into '{lang}'"))
+                        .with_hint(format!("add {lang}: \"…\" to {field}")),
+                ),
+            }
+        }
+        for lang in text.keys() {
+            if !self.langs.contains(&lang.as_str()) {
+                self.diags.push(
+                    at.warning(&format!("{field}.{lang}"), format!("'{lang}' is not a site language"))
+                        .with_hint(format!("site languages: {}", self.langs.join(", "))),
+                );
+            }
+        }
+    }
+
+    fn reference<'k>(
+        &mut self,
+        at: &At,
+        field: &str,
+        (kind, folder): (&str, &str),
+        slug: &str,
+        known: impl Iterator<Item = &'k String> + Clone,
+    ) {
+        if known.clone().any(|k| k == slug) || self.project.broken.contains(&format!("{folder}/{slug}")) {
+            return;
+        }
+        let hint = match did_you_mean(slug, known.map(String::as_str)) {
+            Some(best) => format!("did you mean '{best}'?"),
+            None => format!("create content/{folder}/{slug}.yaml, or fix the slug"),
+        };
+        self.diags.push(at.error(field, format!("unknown {kind} '{slug}'")).with_hint(hint));
+    }
+
+    fn article(&mut self, article: &Loaded<crate::model::ArticleFile>, bodies: &BTreeMap<String, String>) {
+        let a = &article.value;
+        let at = At { path: &article.path, locator: &article.locator };
+        self.seed_reference(&at, &a.seed);
+        if PartialDate::parse(&a.date).filter(|d| d.is_full()).is_none() {
+            self.diags.push(
+                at.error("date", format!("invalid date '{}'", a.date))
+                    .with_hint("write the publication date as YYYY-MM-DD, e.g. 2025-10-20"),
+            );
+        }
+        self.localized(&at, "title", &a.title, true);
+        self.localized(&at, "summary", &a.summary, true);
+        if let Some(note) = &a.date_note {
+            self.localized(&at, "date_note", note, false);
+        }
+        if let Some(source) = &a.source {
+            self.localized(&at, "source.name", &source.name, true);
+            if let Some(via) = &source.via {
+                self.localized(&at, "source.via", via, false);
+            }
+        }
+        for (i, point) in a.key_points.iter().enumerate() {
+            self.localized(&at, &format!("key_points[{i}]"), point, true);
+        }
+        let p = self.project;
+        for (i, slug) in a.topics.iter().enumerate() {
+            self.reference(&at, &format!("topics[{i}]"), ("topic", "topics"), slug, p.topics.keys());
+        }
+        for (i, slug) in a.entities.iter().enumerate() {
+            self.reference(&at, &format!("entities[{i}]"), ("entity", "entities"), slug, p.entities.keys());
+        }
+        for (i, slug) in a.related.iter().enumerate() {
+            if slug == &article.slug {
+                self.diags.push(at.warning(&format!("related[{i}]"), "an article cannot be related to itself"));
+            } else {
+                self.reference(&at, &format!("related[{i}]"), ("article", "articles"), slug, p.articles.keys());
+            }
+        }
+        let body = bodies.get(&article.slug).map(|b| fold(b));
+        for (i, f) in a.figures.iter().enumerate() {
+            let field = format!("figures[{i}]");
+            if !is_valid_slug(&f.metric) {
+                self.diags.push(
+                    at.error(&format!("{field}.metric"), format!("invalid metric key '{}'", f.metric))
+                        .with_hint("metric keys use lower-case ASCII letters, digits and '-'"),
+                );
+            }
+            if let Some(as_of) = &f.as_of
+                && PartialDate::parse(as_of).is_none()
+            {
+                self.diags.push(
+                    at.error(&format!("{field}.as_of"), format!("invalid date '{as_of}'"))
+                        .with_hint("write YYYY, YYYY-MM or YYYY-MM-DD"),
+                );
+            }
+            self.localized(&at, &format!("{field}.label"), &f.label, true);
+            self.quote(&at, &field, f.quote.as_deref(), body.as_deref(), &a.seed);
+        }
+        for (i, e) in a.events.iter().enumerate() {
+            let field = format!("events[{i}]");
+            if PartialDate::parse(&e.date).is_none() {
+                self.diags.push(
+                    at.error(&format!("{field}.date"), format!("invalid date '{}'", e.date))
+                        .with_hint("write YYYY-MM-DD, or YYYY-MM / YYYY when the day is not known"),
+                );
+            }
+            self.localized(&at, &format!("{field}.text"), &e.text, true);
+            self.quote(&at, &field, e.quote.as_deref(), body.as_deref(), &a.seed);
+        }
+        if let Some(clean) = &a.clean {
+            for (kind, list) in [("drop", &clean.drop), ("keep", &clean.keep)] {
+                for (i, re) in list.iter().enumerate() {
+                    if let Err(e) = regex::Regex::new(re) {
+                        let msg = e.to_string().lines().last().unwrap_or("").to_string();
+                        self.diags.push(
+                            at.error(&format!("clean.{kind}[{i}]"), format!("invalid regular expression: {msg}")),
+                        );
+                    }
+                }
+            }
+        }
+        if a.draft {
+            self.diags.push(
+                at.warning("draft", "draft: left out of `build` and `snapshot` unless --drafts")
+                    .with_hint("remove `draft: true` when the article is ready"),
+            );
+        }
+    }
+
+    fn seed_reference(&mut self, at: &At, seed: &str) {
+        if self.project.seeds.contains_key(seed) {
+            return;
+        }
+        if seed.contains('/') || seed.contains('\\') || seed.starts_with('.') || seed.is_empty() {
+            self.diags.push(
+                at.error("seed", format!("invalid seed name '{seed}'"))
+                    .with_hint("name a file directly inside seeds/, e.g. seed: 000_article.txt"),
+            );
+            return;
+        }
+        let path = self.project.root.join("seeds").join(seed);
+        if path.is_file() {
+            return; // it exists but did not load: its own diagnostic says why
+        }
+        let existing: Vec<String> = std::fs::read_dir(self.project.root.join("seeds"))
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        let hint = match did_you_mean(seed, existing.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean '{best}'?"),
+            None => "put the scraped article text in seeds/ under this name".to_string(),
+        };
+        self.diags.push(at.error("seed", format!("seed file not found: seeds/{seed}")).with_hint(hint));
+    }
+
+    fn quote(&mut self, at: &At, field: &str, quote: Option<&str>, body: Option<&str>, seed: &str) {
+        let Some(quote) = quote else {
+            self.diags.push(
+                at.warning(field, "no quote: readers cannot verify this in the source")
+                    .with_hint("add quote: \"…\" with the seed's own words that state it"),
+            );
+            return;
+        };
+        let Some(body) = body else { return }; // the seed did not load; reported elsewhere
+        let folded = fold(quote);
+        if folded.is_empty() {
+            self.diags.push(at.error(&format!("{field}.quote"), "empty quote"));
+        } else if !body.contains(&folded) {
+            self.diags.push(
+                at.error(&format!("{field}.quote"), format!("quote not found in the article body of seeds/{seed}"))
+                    .with_hint("copy the words exactly from one line of the seed's article text (diacritics, hamza forms and spacing may differ)"),
+            );
+        }
+    }
+
+    fn page(&mut self, versions: &[Loaded<crate::load::PageFile>]) {
+        let have: BTreeSet<&str> = versions.iter().map(|p| p.value.lang.as_str()).collect();
+        for page in versions {
+            let at = At { path: &page.path, locator: &page.locator };
+            if !self.langs.contains(&page.value.lang.as_str()) {
+                self.diags.push(
+                    at.warning("", format!("'{}' is not a site language: this page is not built", page.value.lang))
+                        .with_hint(format!("site languages: {}", self.langs.join(", "))),
+                );
+            }
+            if page.value.front.title.trim().is_empty() {
+                self.diags.push(at.error("title", "page title is empty"));
+            }
+        }
+        if let Some(first) = versions.first() {
+            for lang in self.langs.iter().filter(|l| !have.contains(*l)) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        &first.path,
+                        0,
+                        0,
+                        format!("page '{}' is not translated into '{lang}'", first.slug),
+                    )
+                    .with_hint(format!("add content/pages/{}.{lang}.md", first.slug)),
+                );
+            }
+        }
+    }
+}

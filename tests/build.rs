@@ -1,0 +1,180 @@
+//! `nashra build`: what it writes, and that a failed or killed build loses nothing.
+
+mod common;
+use common::*;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::time::Instant;
+
+/// A digest of every path and file content under `dir`.
+fn tree_digest(dir: &Path) -> String {
+    let mut h = Sha256::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        h.update(e.path().strip_prefix(dir).unwrap().to_string_lossy().as_bytes());
+        if e.file_type().is_file() {
+            h.update(std::fs::read(e.path()).unwrap());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn bom_and_crlf_seed_builds_with_clean_text_and_right_direction() {
+    let project = valid_project();
+    let out = run(project.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let site = project.path().join("site");
+    let ar = read(&site.join("ar/articles/coalition-entry/index.html"));
+    let en = read(&site.join("en/articles/coalition-entry/index.html"));
+    assert!(ar.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
+    assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"), "{en}");
+    // The seed starts with a byte-order mark and uses CRLF: neither reaches the page.
+    assert!(!ar.contains('\u{FEFF}') && !ar.contains('\r'));
+    assert!(ar.contains("أعلنت دمشق انضمامها إلى التحالف الدولي"), "{ar}");
+    assert!(en.contains("Damascus joins the coalition"));
+    for home in ["ar/index.html", "en/index.html", "index.html"] {
+        assert!(site.join(home).is_file(), "{home}");
+    }
+}
+
+#[test]
+fn seed_text_is_escaped() {
+    let project = valid_project();
+    let seed = project.path().join("seeds/plain.txt");
+    let mut text = read(&seed);
+    text.push_str("<script>alert('x')</script> & more\n");
+    std::fs::write(&seed, text).unwrap();
+    assert!(run(project.path(), &["build"]).status.success());
+    let page = read(&project.path().join("site/en/articles/ambush/index.html"));
+    assert!(!page.contains("<script>alert"), "raw script tag reached the page");
+    assert!(page.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn failed_build_leaves_previous_site_and_snapshots_untouched() {
+    let project = valid_project();
+    let site = project.path().join("site");
+    assert!(run(project.path(), &["build"]).status.success());
+    let edition = site.join("snapshots/2025-12-01");
+    std::fs::create_dir_all(&edition).unwrap();
+    std::fs::write(edition.join("index.html"), "edition of record").unwrap();
+    let before = tree_digest(&site);
+
+    // Bad YAML.
+    let article = project.path().join("content/articles/ambush.yaml");
+    let good = read(&article);
+    std::fs::write(&article, "title: [unclosed\n").unwrap();
+    let out = run(project.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("content/articles/ambush.yaml:"), "{}", text(&out));
+    assert_eq!(tree_digest(&site), before, "a failed build changed site/");
+    std::fs::write(&article, good).unwrap();
+
+    // Template error in a project override of one template.
+    let templates = project.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("article.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ article.title.text | no_such_filter }}{% endblock main %}",
+    )
+    .unwrap();
+    let out = run(project.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no_such_filter"), "{}", text(&out));
+    assert_eq!(tree_digest(&site), before, "a template error changed site/");
+    std::fs::remove_dir_all(project.path().join("themes")).unwrap();
+
+    // A good build replaces the site and carries the edition over unchanged.
+    std::fs::write(&article, read(&article).replace("The Palmyra ambush", "The ambush near Palmyra")).unwrap();
+    assert!(run(project.path(), &["build"]).status.success());
+    assert!(read(&site.join("en/articles/ambush/index.html")).contains("The ambush near Palmyra"));
+    assert_eq!(read(&edition.join("index.html")), "edition of record");
+}
+
+#[test]
+fn out_flag_writes_elsewhere() {
+    let project = valid_project();
+    let out_dir = project.path().join("public");
+    let out = nashra().arg("--project").arg(project.path()).arg("build").arg("--out").arg(&out_dir).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(out_dir.join("en/index.html").is_file());
+    assert!(!project.path().join("site").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let project = valid_project();
+    assert!(run(project.path(), &["build"]).status.success());
+    let first = tree_digest(&project.path().join("site"));
+    assert!(run(project.path(), &["build"]).status.success());
+    assert_eq!(first, tree_digest(&project.path().join("site")));
+}
+
+/// Writes a synthetic project with `n` articles whose pages take a while to build.
+fn large_project(dir: &Path, n: usize, variant: &str) {
+    copy_tree(&fixture("valid"), dir);
+    let sentence = "تعرضت دورية لكمين قرب تدمر، وقتل جنديان أمريكيان ومترجم في هجوم تبناه تنظيم داعش.";
+    let body: String = (0..60).map(|i| format!("{sentence} ({i})\n")).collect();
+    std::fs::write(dir.join("seeds/large.txt"), body).unwrap();
+    for i in 0..n {
+        let yaml = format!(
+            "seed: large.txt\ntitle: {{ar: \"مقالة {i}\", en: \"Article {i} {variant}\"}}\ndate: 2025-01-{:02}\nsummary: {{ar: \"ملخص\", en: \"Summary\"}}\ntopics: [coalition]\nentities: [isis]\n",
+            i % 28 + 1
+        );
+        std::fs::write(dir.join(format!("content/articles/a{i}.yaml")), yaml).unwrap();
+    }
+}
+
+#[test]
+fn killed_build_never_leaves_a_partial_site() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    let site = dir.join("site");
+    large_project(dir, 800, "A");
+    assert!(run(dir, &["build"]).status.success());
+    let a = tree_digest(&site);
+    large_project(dir, 800, "B");
+    let started = Instant::now();
+    assert!(run(dir, &["build"]).status.success());
+    let full = started.elapsed();
+    let b = tree_digest(&site);
+    assert_ne!(a, b);
+
+    // Kill builds that switch between the two variants at spread-out moments.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut seen_partial = Vec::new();
+    for round in 0..10 {
+        large_project(dir, 800, if round % 2 == 0 { "A" } else { "B" });
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let delay = full.mul_f64((state % 1000) as f64 / 1000.0 * 1.1);
+        let mut child =
+            nashra().arg("--project").arg(dir).arg("build").stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = tree_digest(&site);
+        if now != a && now != b {
+            seen_partial.push(format!("round {round} after {delay:?}"));
+        }
+        for entry in std::fs::read_dir(&site).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.contains("staging"), "staging debris inside site/: {name}");
+        }
+    }
+    assert!(seen_partial.is_empty(), "site/ was neither the old nor the new build: {seen_partial:?}");
+    // The next build cleans any debris a kill left next to site/.
+    assert!(run(dir, &["build"]).status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -3,10 +3,9 @@
 //! The pipeline: load (YAML + seeds) → validate → model → render (Tera) →
 //! Output (path → bytes) → a sink (disk, dev server, snapshot).
 
-// Temporary: model fields the full site (issue 6) renders are not all read yet.
-#![allow(dead_code)]
-
 mod diag;
+mod ingest;
+mod link;
 mod load;
 mod model;
 mod output;
@@ -49,6 +48,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Show how a seed is read: the headline, the body blocks, and the decision taken for every line.
+    Extract {
+        /// The seed file (plain UTF-8 text).
+        seed: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 /// How diagnostics are printed.
@@ -70,6 +77,7 @@ fn main() -> ExitCode {
     };
     let ok = match cli.command {
         Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json)),
+        Command::Extract { seed, format } => pipeline::extract(&seed, matches!(format, Format::Json)),
         Command::Build { out, drafts } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };

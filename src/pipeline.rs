@@ -8,18 +8,24 @@ use crate::diag::{self, Diagnostic};
 use crate::load::{self, Project};
 use crate::output::{self, Output};
 use crate::render::{self, theme};
-use crate::site::{Drafts, Site};
+use crate::site::{self, Drafts, Site};
 use crate::validate;
+use crate::{ingest, link};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-/// The article body that quotes are checked against, per article slug.
+/// The article body that quotes are checked against, per article slug: the
+/// text ingestion keeps, with the article's `clean:` overrides applied.
 fn bodies(project: &Project) -> BTreeMap<String, String> {
     project
         .articles
         .iter()
-        .filter_map(|(slug, a)| project.seeds.get(&a.value.seed).map(|s| (slug.clone(), s.text.clone())))
+        .filter_map(|(slug, a)| {
+            let seed = project.seeds.get(&a.value.seed)?;
+            let (doc, _) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
+            Some((slug.clone(), ingest::body_text(&doc)))
+        })
         .collect()
 }
 
@@ -48,7 +54,8 @@ pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>)
                 return (None, diags);
             }
         };
-    match render::render(&site, &theme) {
+    let links = link::link(&site);
+    match render::render(&site, &links, &theme) {
         Ok(out) => (Some(out), diags),
         Err(errors) => {
             diags.extend(errors);
@@ -99,4 +106,30 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts) -> bool {
         out.display()
     );
     true
+}
+
+/// `nashra extract`: prints what ingestion makes of one seed file.
+pub fn extract(seed: &Path, json: bool) -> bool {
+    let shown = seed.display().to_string();
+    let mut diags = Vec::new();
+    let text = std::fs::read(seed)
+        .map_err(|e| Diagnostic::error(&shown, 0, 0, format!("cannot read file: {e}")))
+        .map(|bytes| load::decode(&shown, bytes, &mut diags));
+    let text = match text {
+        Ok(Some(t)) => t,
+        Ok(None) => return report_and_fail(&diags),
+        Err(d) => return report_and_fail(&[d]),
+    };
+    let doc = ingest::extract(&text);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        print!("{}", ingest::render_text(&doc));
+    }
+    true
+}
+
+fn report_and_fail(diags: &[Diagnostic]) -> bool {
+    report(diags);
+    false
 }

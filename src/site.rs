@@ -3,6 +3,7 @@
 //! Built from a [`Project`] that passed validation, so every reference here
 //! resolves and every date parses. Articles come newest first.
 
+use crate::ingest::{self, Block, Extraction};
 use crate::load::{Project, Seed};
 use crate::model::{ArticleFile, EntityFile, Language, PartialDate, SiteConfig, TopicFile};
 use std::collections::BTreeMap;
@@ -20,9 +21,12 @@ pub struct Site {
     pub topics: BTreeMap<String, TopicFile>,
     /// Entities by slug.
     pub entities: BTreeMap<String, EntityFile>,
-    /// Pages: slug → language → (title, Markdown body).
-    pub pages: BTreeMap<String, BTreeMap<String, (String, String)>>,
+    /// Pages: slug → language → (title, Markdown body), in navigation order.
+    pub pages: Vec<(String, PageVersions)>,
 }
+
+/// A free page: language → (title, Markdown body).
+pub type PageVersions = BTreeMap<String, (String, String)>;
 
 /// One article with its source text.
 #[derive(Debug)]
@@ -33,8 +37,74 @@ pub struct Article {
     pub meta: ArticleFile,
     /// Publication date.
     pub date: PartialDate,
-    /// The seed's text (BOM removed).
-    pub seed_text: String,
+    /// The headline found in the seed, if any.
+    pub original_title: Option<String>,
+    /// The cleaned original text.
+    pub body: Vec<BodyBlock>,
+}
+
+/// A block of an article's original text.
+#[derive(Debug, Clone)]
+pub enum BodyBlock {
+    /// A subheading.
+    Heading(Passage),
+    /// A paragraph.
+    Paragraph(Passage),
+    /// A quotation.
+    Quote(Passage),
+    /// A list.
+    List(Vec<Passage>),
+}
+
+/// A unit of original text with a stable anchor: `p<seed line>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Anchor id, from the seed line (`p12`; `p12-2` for a second block of the same line).
+    pub id: String,
+    /// Cleaned text.
+    pub text: String,
+}
+
+impl Article {
+    /// Every passage of the body, in reading order.
+    pub fn passages(&self) -> impl Iterator<Item = &Passage> {
+        self.body.iter().flat_map(|b| match b {
+            BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
+            BodyBlock::List(items) => items.as_slice(),
+        })
+    }
+}
+
+/// Turns an extraction into body blocks with unique passage ids.
+pub fn body_of(doc: &Extraction) -> Vec<BodyBlock> {
+    let mut used: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut passage = |text: &str, line: usize| {
+        let n = used.entry(line).or_insert(0);
+        *n += 1;
+        let id = if *n == 1 { format!("p{line}") } else { format!("p{line}-{n}") };
+        Passage { id, text: text.to_string() }
+    };
+    doc.blocks
+        .iter()
+        .map(|b| match b {
+            Block::Heading { text, line } => BodyBlock::Heading(passage(text, *line)),
+            Block::Paragraph { text, line } => BodyBlock::Paragraph(passage(text, *line)),
+            Block::Quote { text, line } => BodyBlock::Quote(passage(text, *line)),
+            Block::List { items } => BodyBlock::List(items.iter().map(|i| passage(&i.text, i.line)).collect()),
+        })
+        .collect()
+}
+
+/// Compiles an article's `clean:` block; invalid regexes were reported by validation.
+pub fn overrides_of(meta: &ArticleFile) -> ingest::Overrides {
+    let Some(clean) = &meta.clean else { return ingest::Overrides::default() };
+    let compile = |list: &[String]| list.iter().filter_map(|r| regex::Regex::new(r).ok()).collect();
+    ingest::Overrides {
+        title_line: clean.title_line,
+        drop: compile(&clean.drop),
+        keep: compile(&clean.keep),
+        stop_at: clean.stop_at.clone(),
+    }
 }
 
 /// Which articles a build includes.
@@ -47,6 +117,19 @@ pub enum Drafts {
 }
 
 impl Site {
+    /// A site with nothing in it, for tests.
+    #[cfg(test)]
+    pub fn empty() -> Site {
+        Site {
+            config: serde_yaml::from_str("title: {en: t}\nlanguages: [en]").expect("valid literal"),
+            languages: vec![],
+            articles: vec![],
+            topics: BTreeMap::new(),
+            entities: BTreeMap::new(),
+            pages: Vec::new(),
+        }
+    }
+
     /// Builds the model from a loaded project that passed validation.
     /// Projects with errors never reach here; missing pieces are skipped, not invented.
     pub fn from_project(project: &Project, drafts: Drafts) -> Option<Site> {
@@ -57,24 +140,30 @@ impl Site {
             .filter(|a| drafts == Drafts::Include || !a.value.draft)
             .filter_map(|a| {
                 let seed: &Seed = project.seeds.get(&a.value.seed)?;
+                let (doc, _) = ingest::extract_with(&seed.text, &overrides_of(&a.value));
                 Some(Article {
                     slug: a.slug.clone(),
                     meta: a.value.clone(),
                     date: PartialDate::parse(&a.value.date)?,
-                    seed_text: seed.text.clone(),
+                    original_title: doc.title.clone(),
+                    body: body_of(&doc),
                 })
             })
             .collect();
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-        let mut pages: BTreeMap<String, BTreeMap<String, (String, String)>> = BTreeMap::new();
-        for (slug, versions) in &project.pages {
-            for v in versions {
-                pages
-                    .entry(slug.clone())
-                    .or_default()
-                    .insert(v.value.lang.clone(), (v.value.front.title.clone(), v.value.body.clone()));
-            }
-        }
+        let mut pages: Vec<(i64, String, PageVersions)> = project
+            .pages
+            .iter()
+            .map(|(slug, versions)| {
+                let order = versions.iter().filter_map(|v| v.value.front.order).min().unwrap_or(i64::MAX);
+                let by_lang = versions
+                    .iter()
+                    .map(|v| (v.value.lang.clone(), (v.value.front.title.clone(), v.value.body.clone())));
+                (order, slug.clone(), by_lang.collect())
+            })
+            .collect();
+        pages.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let pages = pages.into_iter().map(|(_, slug, v)| (slug, v)).collect();
         Some(Site {
             config,
             languages: project.languages.clone(),

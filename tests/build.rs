@@ -35,7 +35,8 @@ fn bom_and_crlf_seed_builds_with_clean_text_and_right_direction() {
     assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">"), "{en}");
     // The seed starts with a byte-order mark and uses CRLF: neither reaches the page.
     assert!(!ar.contains('\u{FEFF}') && !ar.contains('\r'));
-    assert!(ar.contains("أعلنت دمشق انضمامها إلى التحالف الدولي"), "{ar}");
+    // The body is there, with mentions linked to their entity pages.
+    assert!(ar.contains("أعلنت <a href=\"../../../ar/entities/damascus/index.html\">دمشق</a> انضمامها"), "{ar}");
     assert!(en.contains("Damascus joins the coalition"));
     for home in ["ar/index.html", "en/index.html", "index.html"] {
         assert!(site.join(home).is_file(), "{home}");
@@ -47,12 +48,14 @@ fn seed_text_is_escaped() {
     let project = valid_project();
     let seed = project.path().join("seeds/plain.txt");
     let mut text = read(&seed);
-    text.push_str("<script>alert('x')</script> & more\n");
+    text.push_str(
+        "وقال المسؤولون في بيان مطول إن <script>alert('x')</script> لا يغير شيئًا من موقفهم، وإن التعاون مستمر & قائم.\n",
+    );
     std::fs::write(&seed, text).unwrap();
     assert!(run(project.path(), &["build"]).status.success());
     let page = read(&project.path().join("site/en/articles/ambush/index.html"));
     assert!(!page.contains("<script>alert"), "raw script tag reached the page");
-    assert!(page.contains("&lt;script&gt;"));
+    assert!(page.contains("بيان مطول إن &lt;"), "the tag is shown as text");
 }
 
 #[test]

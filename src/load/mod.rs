@@ -43,8 +43,6 @@ pub struct PageFile {
 /// A raw source article, decoded.
 #[derive(Debug)]
 pub struct Seed {
-    /// Path relative to the project root.
-    pub path: String,
     /// Text with any byte-order mark removed; line ends as in the file.
     pub text: String,
 }
@@ -405,7 +403,7 @@ fn load_seeds(project: &mut Project, diags: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        project.seeds.insert(name, Seed { path: rel, text });
+        project.seeds.insert(name, Seed { text });
     }
 }
 

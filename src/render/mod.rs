@@ -1,25 +1,33 @@
-//! Rendering: the validated site → an in-memory [`Output`].
+//! Rendering: the validated, linked site → an in-memory [`Output`].
 //!
-//! The Rust side prepares view models (plain serializable structs); the
-//! templates only loop and branch over them. Every link is relative to the
-//! page, and points at `index.html` explicitly, so the site works from
-//! `file://` and from any sub-path of a web server.
+//! The Rust side prepares view models (plain serializable values); templates
+//! only loop and branch over them. Every link is relative to the page and
+//! points at `index.html` explicitly, so the site works from `file://` and
+//! from any sub-path of a web server. Text is escaped and bidi-isolated here
+//! (`html`), so templates print it with `| safe`.
 
+pub mod dates;
+mod feeds;
+pub mod html;
 pub mod markdown;
 pub mod theme;
+mod views;
 
 use crate::diag::Diagnostic;
+use crate::link::Links;
 use crate::model::{Dir, Language, Localized};
 use crate::output::Output;
-use crate::site::{Article, Site};
+use crate::site::Site;
 use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use theme::Theme;
 
-/// Text in one language, with what the template needs to mark it up honestly.
+/// Text in one language, as HTML, with what the template needs to mark it up honestly.
 #[derive(Debug, Clone, Serialize)]
 pub struct Text {
-    /// The text (or HTML, for Markdown fields).
-    pub text: String,
+    /// Escaped, bidi-isolated HTML.
+    pub html: String,
     /// Language the text is actually in.
     pub lang: String,
     /// Its direction.
@@ -28,104 +36,55 @@ pub struct Text {
     pub missing: bool,
 }
 
-/// Picks the page language's version of a field, or says it is missing and
-/// shows the first available one (in its own language and direction).
-pub fn pick(map: &Localized, lang: &Language, languages: &[Language]) -> Text {
-    if let Some(t) = map.get(&lang.code).filter(|t| !t.trim().is_empty()) {
-        return Text { text: t.clone(), lang: lang.code.clone(), dir: lang.dir.as_str(), missing: false };
-    }
-    let fallback = languages.iter().find_map(|l| map.get(&l.code).filter(|t| !t.trim().is_empty()).map(|t| (l, t)));
-    match fallback {
-        Some((l, t)) => Text { text: t.clone(), lang: l.code.clone(), dir: l.dir.as_str(), missing: true },
-        None => Text { text: String::new(), lang: lang.code.clone(), dir: lang.dir.as_str(), missing: true },
-    }
-}
-
-/// Like [`pick`], rendering Markdown to HTML.
-pub fn pick_md(map: &Localized, lang: &Language, languages: &[Language]) -> Text {
-    let mut t = pick(map, lang, languages);
-    t.text = markdown::to_html(&t.text);
-    t
-}
-
-/// `../` repeated once per folder level of `path`.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-/// What every page's context holds.
-#[derive(Serialize)]
-struct Common<'a> {
-    lang: &'a str,
-    dir: &'static str,
-    root: String,
-    site_title: String,
-    t: &'a std::collections::BTreeMap<String, String>,
-    alternates: Vec<Alternate>,
-    stylesheet: &'a str,
-}
-
-#[derive(Serialize)]
-struct Alternate {
-    lang: String,
-    dir: &'static str,
-    name: String,
-    href: String,
-    current: bool,
+/// One page to render: where, in which language, with which template.
+pub struct PageSpec<'a> {
+    /// Site path of the page, e.g. `en/topics/index.html`.
+    pub path: String,
+    /// Template name.
+    pub template: &'static str,
+    /// Page language.
+    pub lang: &'a Language,
+    /// Title for `<title>` and the first heading, as plain text.
+    pub title: String,
+    /// Trail from the home page: (label, site path).
+    pub crumbs: Vec<(String, String)>,
+    /// The same page in every language that has it.
+    pub alternates: Vec<(&'a Language, String)>,
+    /// Page-specific context.
+    pub context: Value,
 }
 
 /// Renders the whole site.
-pub fn render(site: &Site, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
-    let mut diags = Vec::new();
-    let r = Renderer { site, theme, stylesheet: &stylesheet };
+    let r = Renderer { site, links, theme, stylesheet };
+    let mut pages = Vec::new();
     for lang in &site.languages {
-        let index = format!("{}/index.html", lang.code);
-        r.page(
-            &mut out,
-            &mut diags,
-            "index.html",
-            &index,
-            lang,
-            |l| format!("{}/index.html", l.code),
-            |ctx| {
-                let articles: Vec<_> = site.articles.iter().map(|a| r.article_card(a, lang, &index)).collect();
-                ctx.insert("articles", &articles);
-                ctx.insert("description", &pick(&site.config.description, lang, &site.languages));
-            },
-        );
-        for a in &site.articles {
-            let path = format!("{}/articles/{}/index.html", lang.code, a.slug);
-            r.page(
-                &mut out,
-                &mut diags,
-                "article.html",
-                &path,
-                lang,
-                |l| format!("{}/articles/{}/index.html", l.code, a.slug),
-                |ctx| {
-                    ctx.insert("article", &r.article_view(a, lang));
-                },
-            );
+        pages.extend(views::pages_for(&r, lang));
+    }
+    pages.push(views::landing(&r));
+    pages.push(views::not_found(&r));
+    let mut diags = Vec::new();
+    for page in &pages {
+        match r.render_page(page) {
+            Ok(html) => {
+                out.insert(page.path.clone(), html.into_bytes());
+            }
+            Err(d) => diags.push(d),
         }
     }
-    let default = &site.languages[0];
-    r.page(&mut out, &mut diags, "landing.html", "index.html", default, |l| format!("{}/index.html", l.code), |ctx| {
-        let homes: Vec<_> = site
-            .languages
-            .iter()
-            .map(|l| serde_json::json!({"lang": l.code, "dir": l.dir.as_str(), "href": format!("{}/index.html", l.code), "title": pick(&site.config.title, l, &site.languages), "description": pick(&site.config.description, l, &site.languages), "enter": r.string(l, "enter")}))
-            .collect();
-        ctx.insert("homes", &homes);
-    });
+    for lang in &site.languages {
+        out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());
+    }
+    out.insert("sitemap.xml".into(), feeds::sitemap(&r, &pages).into_bytes());
     if diags.is_empty() { Ok(out) } else { Err(diags) }
 }
 
-/// Adds the theme's static files under `assets/`, CSS with a content hash in its name.
-fn add_assets(theme: &Theme, out: &mut Output) -> String {
+/// Adds the theme's static files under `assets/`, CSS and JS with a content hash in their names.
+fn add_assets(theme: &Theme, out: &mut Output) -> BTreeMap<String, String> {
     use sha2::Digest;
-    let mut stylesheet = String::new();
+    let mut names = BTreeMap::new();
     for (path, bytes) in &theme.statics {
         let target = match path.rsplit_once('.') {
             Some((stem, ext @ ("css" | "js"))) => {
@@ -135,101 +94,107 @@ fn add_assets(theme: &Theme, out: &mut Output) -> String {
             }
             _ => format!("assets/{path}"),
         };
-        if path == "style.css" {
-            stylesheet = target.clone();
-        }
+        names.insert(path.clone(), target.clone());
         out.insert(target, bytes.clone());
     }
-    stylesheet
+    names
 }
 
-struct Renderer<'a> {
-    site: &'a Site,
+/// `../` repeated once per folder level of `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Shared state of one render.
+pub struct Renderer<'a> {
+    /// The model.
+    pub site: &'a Site,
+    /// Its link tables.
+    pub links: &'a Links,
     theme: &'a Theme,
-    stylesheet: &'a str,
+    /// static path → hashed output path.
+    stylesheet: BTreeMap<String, String>,
 }
 
 impl Renderer<'_> {
-    fn string(&self, lang: &Language, key: &str) -> String {
+    /// An interface string of the theme.
+    pub fn string(&self, lang: &Language, key: &str) -> String {
         self.theme.strings.get(&lang.code).and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn page(
-        &self,
-        out: &mut Output,
-        diags: &mut Vec<Diagnostic>,
-        template: &str,
-        path: &str,
-        lang: &Language,
-        path_in: impl Fn(&Language) -> String,
-        fill: impl FnOnce(&mut tera::Context),
-    ) {
-        let root = root_of(path);
-        let empty = Default::default();
-        let t = self.theme.strings.get(&lang.code).unwrap_or(&empty);
-        let alternates = self
-            .site
-            .languages
-            .iter()
-            .map(|l| Alternate {
-                lang: l.code.clone(),
-                dir: l.dir.as_str(),
-                name: self.string(l, "language_name"),
-                href: format!("{root}{}", path_in(l)),
-                current: l.code == lang.code,
-            })
-            .collect();
-        let common = Common {
-            lang: &lang.code,
-            dir: lang.dir.as_str(),
-            root: root.clone(),
-            site_title: pick(&self.site.config.title, lang, &self.site.languages).text,
-            t,
-            alternates,
-            stylesheet: self.stylesheet,
-        };
-        let mut ctx = match tera::Context::from_serialize(&common) {
-            Ok(c) => c,
-            Err(e) => {
-                diags.push(Diagnostic::error(path, 0, 0, theme::error_chain(&e)));
-                return;
-            }
-        };
-        fill(&mut ctx);
-        match self.theme.tera.render(template, &ctx) {
-            Ok(html) => {
-                out.insert(path.to_string(), html.into_bytes());
-            }
-            Err(e) => diags.push(
-                Diagnostic::error(
-                    format!("templates/{template}"),
-                    0,
-                    0,
-                    format!("rendering {path}: {}", theme::error_chain(&e)),
-                )
-                .with_hint("fix the template; the previous site is left as it was"),
-            ),
+    /// The page language's version of a field, or the first available one, marked missing.
+    pub fn pick(&self, map: &Localized, lang: &Language) -> Text {
+        self.pick_with(map, lang, html::isolate)
+    }
+
+    /// Like [`Self::pick`], rendering Markdown.
+    pub fn pick_md(&self, map: &Localized, lang: &Language) -> Text {
+        self.pick_with(map, lang, markdown::to_html)
+    }
+
+    /// Like [`Self::pick`], rendering Markdown that stays inline.
+    pub fn pick_inline_md(&self, map: &Localized, lang: &Language) -> Text {
+        self.pick_with(map, lang, markdown::to_inline_html)
+    }
+
+    fn pick_with(&self, map: &Localized, lang: &Language, to_html: impl Fn(&str, Dir) -> String) -> Text {
+        let usable = |l: &Language| map.get(&l.code).filter(|t| !t.trim().is_empty()).map(|t| (l.clone(), t));
+        let found =
+            usable(lang).map(|x| (x, false)).or_else(|| self.site.languages.iter().find_map(usable).map(|x| (x, true)));
+        match found {
+            Some(((l, t), missing)) => Text { html: to_html(t, l.dir), lang: l.code, dir: l.dir.as_str(), missing },
+            None => Text { html: String::new(), lang: lang.code.clone(), dir: lang.dir.as_str(), missing: true },
         }
     }
 
-    fn article_card(&self, a: &Article, lang: &Language, from: &str) -> serde_json::Value {
-        serde_json::json!({
-            "href": format!("{}{}/articles/{}/index.html", root_of(from), lang.code, a.slug),
-            "title": pick(&a.meta.title, lang, &self.site.languages),
-            "date": a.date.to_string(),
-        })
+    /// Plain text of a field in the page language (for titles and feeds), falling back like [`Self::pick`].
+    pub fn plain(&self, map: &Localized, lang: &Language) -> String {
+        map.get(&lang.code)
+            .filter(|t| !t.trim().is_empty())
+            .or_else(|| self.site.languages.iter().find_map(|l| map.get(&l.code).filter(|t| !t.trim().is_empty())))
+            .cloned()
+            .unwrap_or_default()
     }
 
-    fn article_view(&self, a: &Article, lang: &Language) -> serde_json::Value {
-        let langs = &self.site.languages;
-        let paragraphs: Vec<&str> = a.seed_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let original_lang = Language { code: "ar".into(), dir: Dir::Rtl };
-        serde_json::json!({
-            "title": pick(&a.meta.title, lang, langs),
-            "date": a.date.to_string(),
-            "summary": pick_md(&a.meta.summary, lang, langs),
-            "original": {"lang": original_lang.code, "dir": original_lang.dir.as_str(), "paragraphs": paragraphs},
+    fn render_page(&self, page: &PageSpec) -> Result<String, Diagnostic> {
+        let lang = page.lang;
+        let root = root_of(&page.path);
+        let here = |p: &str| format!("{root}{p}");
+        let nav: Vec<Value> = views::nav_items(self, lang)
+            .into_iter()
+            .map(|(label, path)| json!({"label": label, "href": here(&path), "current": path == page.path}))
+            .collect();
+        let crumbs: Vec<Value> =
+            page.crumbs.iter().map(|(label, path)| json!({"label": label, "href": here(path)})).collect();
+        let alternates: Vec<Value> = page
+            .alternates
+            .iter()
+            .map(|(l, path)| {
+                json!({"lang": l.code, "dir": l.dir.as_str(), "name": self.string(l, "language_name"),
+                       "href": here(path), "current": l.code == lang.code})
+            })
+            .collect();
+        let empty = BTreeMap::new();
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &lang.code);
+        ctx.insert("dir", lang.dir.as_str());
+        ctx.insert("root", &root);
+        ctx.insert("t", self.theme.strings.get(&lang.code).unwrap_or(&empty));
+        ctx.insert("site_title", &self.plain(&self.site.config.title, lang));
+        ctx.insert("page_title", &page.title);
+        ctx.insert("nav", &nav);
+        ctx.insert("crumbs", &crumbs);
+        ctx.insert("alternates", &alternates);
+        ctx.insert("stylesheet", &here(self.stylesheet.get("style.css").map_or("", String::as_str)));
+        ctx.insert("page", &page.context);
+        self.theme.tera.render(page.template, &ctx).map_err(|e| {
+            Diagnostic::error(
+                format!("templates/{}", page.template),
+                0,
+                0,
+                format!("rendering {}: {}", page.path, theme::error_chain(&e)),
+            )
+            .with_hint("fix the template; the previous site is left as it was")
         })
     }
 }

@@ -1,0 +1,458 @@
+//! Word lists behind the boilerplate heuristics. These are the generic vocabulary of news
+//! pages (Arabic and English), not lines of any particular seed. Every entry is folded with
+//! [`fold`] once, so matching ignores hamza, diacritics and case.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use super::text::fold;
+
+/// Lines that open a block of links to other articles: the article is over.
+const RELATED_MARKERS: &[&str] = &[
+    "مقالات ذات صلة",
+    "أخبار ذات صلة",
+    "مواضيع ذات صلة",
+    "موضوعات ذات صلة",
+    "مقالات مشابهة",
+    "أخبار مشابهة",
+    "مواضيع مشابهة",
+    "قد يعجبك",
+    "قد يعجبك أيضا",
+    "قد يهمك",
+    "قد يهمك أيضا",
+    "الأكثر قراءة",
+    "الأكثر مشاهدة",
+    "الأكثر تداولا",
+    "المزيد من الأخبار",
+    "التعليقات",
+    "اترك تعليقا",
+    "أضف تعليقا",
+    "أضف تعليقك",
+    "comments",
+    "leave a comment",
+    "أخبار متعلقة",
+    "مقالات متعلقة",
+    "ذات صلة",
+    "related",
+    "related articles",
+    "related stories",
+    "related news",
+    "more stories",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "most read",
+    "most popular",
+    "recommended",
+    "trending",
+];
+
+/// Prefixes of inline teasers for another article; the body may resume after them.
+const TEASER_PREFIXES: &[&str] = &[
+    "اقرأ أيضا",
+    "إقرأ أيضا",
+    "اقرأ أيضاً",
+    "اقرأ كذلك",
+    "شاهد أيضا",
+    "شاهد أيضاً",
+    "طالع أيضا",
+    "انظر أيضا",
+    "اقرأ ايضا",
+    "شاهد ايضا",
+    "للمزيد اقرأ",
+    "اقرأ المزيد",
+    "read also",
+    "see also",
+    "also read",
+    "read more",
+    "watch",
+    "related",
+];
+
+/// Copyright notices.
+const COPYRIGHT: &[&str] = &[
+    "جميع الحقوق محفوظة",
+    "حقوق النشر محفوظة",
+    "كل الحقوق محفوظة",
+    "الحقوق محفوظة",
+    "all rights reserved",
+    "copyright",
+];
+
+/// Disclaimers printed under opinion pieces.
+const DISCLAIMERS: &[&str] = &[
+    "الآراء الواردة",
+    "المقال يعبر عن رأي كاتبه",
+    "يعبر عن رأي كاتبه",
+    "لا تعكس بالضرورة",
+    "لا تعبر بالضرورة",
+    "لا يعبر بالضرورة",
+    "the views expressed",
+    "do not necessarily reflect",
+];
+
+/// Prefixes of keyword and tag lists.
+const KEYWORD_PREFIXES: &[&str] = &[
+    "كلمات دلالية",
+    "الكلمات الدلالية",
+    "كلمات مفتاحية",
+    "الكلمات المفتاحية",
+    "الوسوم",
+    "وسوم",
+    "tags",
+    "keywords",
+    "topics",
+];
+
+/// Whole-line advertisement labels.
+const AD_LABELS: &[&str] = &[
+    "إعلان",
+    "اعلان",
+    "إعلانات",
+    "محتوى مدفوع",
+    "محتوى برعاية",
+    "advertisement",
+    "advert",
+    "sponsored",
+    "sponsored content",
+    "ad",
+    "ads",
+];
+
+/// Words that mark a line as a byline or credit when it is short.
+const CREDIT_WORDS: &[&str] =
+    &["ترجمة", "متابعات", "وكالات", "خاص", "مراسل", "مراسلنا", "بقلم", "تحرير", "إعداد", "staff", "agencies", "wires"];
+
+/// Prefixes of byline and source lines (followed by a name).
+const BYLINE_PREFIXES: &[&str] = &[
+    "بقلم",
+    "كتب:",
+    "كتبت:",
+    "إعداد:",
+    "تحرير:",
+    "ترجمة:",
+    "تصوير:",
+    "المصدر:",
+    "مصدر الصورة",
+    "by ",
+    "written by",
+    "reporting by",
+    "source:",
+    "photo:",
+    "image:",
+    "credit:",
+    "editing by",
+];
+
+/// Prefixes of publication timestamps.
+const TIMESTAMP_PREFIXES: &[&str] = &[
+    "نشر في",
+    "نشر",
+    "نُشر",
+    "تاريخ النشر",
+    "آخر تحديث",
+    "تم التحديث",
+    "محدث",
+    "published",
+    "updated",
+    "posted",
+    "last updated",
+];
+
+/// Words that appear in photo credits, mostly inside a closing parenthesis.
+const PHOTO_CREDITS: &[&str] = &[
+    "رويترز",
+    "الأناضول",
+    "أ ف ب",
+    "فرانس برس",
+    "غيتي",
+    "غيتي إيميجز",
+    "أسوشيتد برس",
+    "إي بي إيه",
+    "أرشيفية",
+    "أرشيف",
+    "صورة",
+    "مواقع التواصل",
+    "إنترنت",
+    "reuters",
+    "afp",
+    "ap",
+    "getty",
+    "getty images",
+    "epa",
+    "file photo",
+    "archive",
+    "photo",
+    "anadolu",
+];
+
+/// Names of social networks; two or more on a short line make it a share bar.
+const SOCIAL: &[&str] = &[
+    "facebook",
+    "twitter",
+    "youtube",
+    "instagram",
+    "whatsapp",
+    "telegram",
+    "tiktok",
+    "linkedin",
+    "فيسبوك",
+    "فيس بوك",
+    "تويتر",
+    "يوتيوب",
+    "انستغرام",
+    "إنستغرام",
+    "واتساب",
+    "تلغرام",
+    "تيليغرام",
+    "تيك توك",
+];
+
+/// Prefixes of "follow us / share" prompts.
+const FOLLOW_PREFIXES: &[&str] = &[
+    "تابعونا",
+    "تابعوا",
+    "تابع",
+    "شارك",
+    "شاركوا",
+    "مشاركة",
+    "انضم",
+    "اشترك",
+    "follow",
+    "share",
+    "subscribe",
+    "join us",
+];
+
+/// Counter nouns after a bare number (views, comments, reading time).
+const COUNTER_WORDS: &[&str] = &[
+    "مشاهدة",
+    "مشاهدات",
+    "قراءة",
+    "قراءات",
+    "تعليق",
+    "تعليقات",
+    "دقائق",
+    "دقيقة",
+    "دقيقه",
+    "views",
+    "view",
+    "comments",
+    "comment",
+    "min",
+    "mins",
+    "minutes",
+    "read",
+    "shares",
+    "likes",
+];
+
+/// Words a date or time line is made of (months in both calendars, weekdays, time words).
+const DATE_WORDS: &[&str] = &[
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "إبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين",
+    "الأول",
+    "الثاني",
+    "السبت",
+    "الأحد",
+    "الاثنين",
+    "الإثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "ص",
+    "م",
+    "صباحا",
+    "مساء",
+    "مساءً",
+    "منذ",
+    "ساعة",
+    "ساعات",
+    "دقيقة",
+    "دقائق",
+    "يوم",
+    "أيام",
+    "بتوقيت",
+    "غرينتش",
+    "مكة",
+    "هـ",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "am",
+    "pm",
+    "gmt",
+    "utc",
+    "ago",
+    "hours",
+    "hour",
+    "minutes",
+    "at",
+    "on",
+    "الساعة",
+    "في",
+];
+
+/// Extra function words missing from the `stop-words` lists (Arabic prefixed forms).
+const EXTRA_STOPWORDS: &[&str] = &[
+    "وفي",
+    "ومن",
+    "وعلى",
+    "وإلى",
+    "وأن",
+    "وإن",
+    "بأن",
+    "لأن",
+    "كما",
+    "التي",
+    "الذي",
+    "الذين",
+    "إلى",
+    "على",
+    "أن",
+    "إن",
+    "عن",
+    "مع",
+    "بين",
+    "بعد",
+    "قبل",
+    "حيث",
+    "ضد",
+    "خلال",
+    "لكن",
+    "بل",
+];
+
+/// All folded word lists, built once.
+pub(crate) struct Lexicon {
+    /// Standalone markers of a related-articles block.
+    pub related: Vec<String>,
+    /// Prefixes of see-also teasers.
+    pub teasers: Vec<String>,
+    /// Copyright phrases.
+    pub copyright: Vec<String>,
+    /// Disclaimer phrases.
+    pub disclaimers: Vec<String>,
+    /// Prefixes of keyword and tag lists.
+    pub keywords: Vec<String>,
+    /// Whole-line advertisement labels.
+    pub ad_labels: HashSet<String>,
+    /// Credit words of short bylines.
+    pub credit_words: HashSet<String>,
+    /// Folded byline prefixes, with whether the line must hold a separator (`:` `-` `|`).
+    pub bylines: Vec<(String, bool)>,
+    /// Prefixes of timestamps.
+    pub timestamps: Vec<String>,
+    /// Photo credit words.
+    pub photo_credits: Vec<String>,
+    /// Social network names.
+    pub social: Vec<String>,
+    /// Follow and share prompts.
+    pub follow: Vec<String>,
+    /// Counter nouns (views, comments, minutes).
+    pub counters: HashSet<String>,
+    /// Words of date and time lines.
+    pub date_words: HashSet<String>,
+    /// Arabic and English function words.
+    pub stopwords: HashSet<String>,
+}
+
+/// Folds every entry of a list.
+fn fold_all(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect()
+}
+
+/// The shared, immutable word lists.
+pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut stopwords: HashSet<String> = HashSet::new();
+    for code in ["ar", "en"] {
+        for w in stop_words::lookup(code).unwrap_or(&[]) {
+            let f = fold(w);
+            if !f.is_empty() && !f.contains(' ') {
+                stopwords.insert(f);
+            }
+        }
+    }
+    stopwords.extend(fold_all(EXTRA_STOPWORDS));
+    Lexicon {
+        related: fold_all(RELATED_MARKERS),
+        teasers: fold_all(TEASER_PREFIXES),
+        copyright: fold_all(COPYRIGHT),
+        disclaimers: fold_all(DISCLAIMERS),
+        keywords: fold_all(KEYWORD_PREFIXES),
+        ad_labels: fold_all(AD_LABELS).into_iter().collect(),
+        credit_words: fold_all(CREDIT_WORDS).into_iter().collect(),
+        bylines: BYLINE_PREFIXES.iter().map(|s| (fold(s), s.ends_with(':'))).collect(),
+        timestamps: fold_all(TIMESTAMP_PREFIXES),
+        photo_credits: fold_all(PHOTO_CREDITS),
+        social: fold_all(SOCIAL),
+        follow: fold_all(FOLLOW_PREFIXES),
+        counters: fold_all(COUNTER_WORDS).into_iter().collect(),
+        date_words: fold_all(DATE_WORDS).into_iter().collect(),
+        stopwords,
+    }
+});
+
+/// True when `folded` starts with `prefix` at a word boundary.
+pub(crate) fn starts_with_word(folded: &str, prefix: &str) -> bool {
+    folded.starts_with(prefix) && folded[prefix.len()..].chars().next().is_none_or(|c| c == ' ')
+}
+
+/// True when `folded` contains `phrase` between word boundaries.
+pub(crate) fn contains_phrase(folded: &str, phrase: &str) -> bool {
+    folded.match_indices(phrase).any(|(at, _)| {
+        let before = folded[..at].chars().next_back().is_none_or(|c| c == ' ');
+        let after = folded[at + phrase.len()..].chars().next().is_none_or(|c| c == ' ');
+        before && after
+    })
+}

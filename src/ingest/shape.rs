@@ -1,0 +1,327 @@
+//! What one line looks like on its own: its measurements, its content shape (heading,
+//! paragraph, list item, quote) and whether its surface alone marks it as boilerplate.
+//! Decisions that need the rest of the document live in `layout`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lexicon::{LEXICON, contains_phrase, starts_with_word};
+use super::text::{ScriptCounts, clean_line, fold, is_letter};
+
+/// Longest line, in words, that can still be a heading.
+pub(crate) const MAX_HEADING_WORDS: usize = 14;
+
+/// How strongly a boilerplate line says the article is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// An isolated piece of page furniture; the body may continue after it.
+    None,
+    /// A footer marker (related block, copyright, disclaimer, tags): the article is over.
+    Hard,
+    /// A see-also marker alone on its line: the teaser titles under it are furniture too.
+    Teaser,
+}
+
+/// A line's surface verdict as boilerplate, with the reason shown to users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Boiler {
+    /// Human-readable reason.
+    pub reason: &'static str,
+    /// Whether the line ends the article.
+    pub tail: Tail,
+}
+
+/// The shape a line would take if it were article body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// Short line without sentence-final punctuation.
+    Heading,
+    /// Sentence-like line.
+    Paragraph,
+    /// Line opened by a bullet or a number marker.
+    ListItem {
+        /// Opened by `1.`, `2)`, `3-` rather than a bullet glyph.
+        numbered: bool,
+        /// The text after the marker is heading-shaped (a numbered section title).
+        heading_shaped: bool,
+    },
+    /// Line wholly inside quotation marks.
+    Quote,
+}
+
+/// Everything known about one line before looking at its neighbours.
+#[derive(Clone, Debug)]
+pub(crate) struct LineInfo {
+    /// 1-based raw line number.
+    pub number: usize,
+    /// Cleaned text (see `text` module policy).
+    pub text: String,
+    /// Folded text for comparisons.
+    pub folded: String,
+    /// Number of words (folded tokens containing a letter).
+    pub words: usize,
+    /// Letters per script.
+    pub scripts: ScriptCounts,
+    /// Share of words that are function words.
+    pub stop_ratio: f32,
+    /// Content shape; `None` for a blank line.
+    pub content: Option<Content>,
+    /// Surface boilerplate verdict, if any.
+    pub boiler: Option<Boiler>,
+}
+
+impl LineInfo {
+    /// True for a line with no visible text.
+    pub(crate) fn is_blank(&self) -> bool {
+        self.content.is_none()
+    }
+}
+
+/// Compiles a pattern literal of this module.
+fn re(pattern: &str) -> Regex {
+    // Infallible in practice: the patterns are constants exercised by the unit tests.
+    Regex::new(pattern).expect("ingest pattern literal compiles")
+}
+
+static LIST_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:([·•●▪◦‣∙*■□➢►✓✔]|[-–])|[0-9٠-٩]{1,2}\s?[.)\-–])\s+(\S.*)$"));
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)https?://\S+|www\.\S+|[a-z0-9-]+\.(?:com|net|org|co|io|me|ly|tv|info)(?:/\S*)?"));
+static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[\s(])@\w{2,}"));
+static HASHTAG: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\s)#\w+"));
+static TWEET_SIGNATURE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^[—–-]\s*.*\(@\w+\)|pic\.twitter\.com/|\(@\w+\)\s*\w+\s+\d{1,2},\s*\d{4}"));
+static CLOSING_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"\(([^()]{1,60})\)\s*$"));
+
+/// Analyses one raw line on its own.
+pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
+    let text = clean_line(raw);
+    let folded = fold(&text);
+    let words = folded.split(' ').filter(|w| w.chars().any(is_letter)).count();
+    let stops = folded.split(' ').filter(|w| LEXICON.stopwords.contains(*w)).count();
+    let stop_ratio = if words == 0 { 0.0 } else { stops as f32 / words as f32 };
+    let scripts = ScriptCounts::of(&text);
+    let content = (!text.is_empty()).then(|| content_shape(&text, words));
+    let mut info = LineInfo { number, text, folded, words, scripts, stop_ratio, content, boiler: None };
+    if !info.is_blank() {
+        info.boiler = boilerplate(&info);
+    }
+    info
+}
+
+/// The last character that decides how a line ends, skipping closing quotes and brackets.
+fn final_char(text: &str) -> Option<char> {
+    text.chars().rev().find(|c| !matches!(c, '"' | '”' | '»' | '\'' | '’' | ')' | ']' | ' '))
+}
+
+/// Sentence breaks inside a line: a terminator followed by a space.
+fn inner_breaks(text: &str) -> usize {
+    let mut count = 0;
+    let mut prev_terminal = false;
+    for c in text.chars() {
+        if c == ' ' && prev_terminal {
+            count += 1;
+        }
+        prev_terminal = matches!(c, '.' | '!' | '?' | '؟');
+    }
+    count
+}
+
+/// True when the line reads as a heading: short, not closed like a sentence or a clause.
+pub(crate) fn is_heading_shaped(text: &str, words: usize) -> bool {
+    let end = final_char(text);
+    (1..=MAX_HEADING_WORDS).contains(&words)
+        && !matches!(end, Some('.' | '…' | '،' | ',' | '؛' | ';' | ':'))
+        && inner_breaks(text) <= 1
+}
+
+/// The text of a list item without its bullet glyph; numbered items keep their number,
+/// which carries meaning the block model has no other field for.
+pub(crate) fn list_item_text(text: &str) -> &str {
+    match LIST_MARKER.captures(text) {
+        Some(m) if m.get(1).is_some() => m.get(2).map_or(text, |x| x.as_str()),
+        _ => text,
+    }
+}
+
+/// Classifies a non-blank line by its shape as body text.
+fn content_shape(text: &str, words: usize) -> Content {
+    if let Some(m) = LIST_MARKER.captures(text) {
+        let numbered = m.get(1).is_none();
+        let rest = m.get(2).map_or("", |x| x.as_str());
+        return Content::ListItem { numbered, heading_shaped: is_heading_shaped(rest, words) };
+    }
+    let first = text.chars().next();
+    let last = text.trim_end_matches(['.', '،', ',', ' ']).chars().last();
+    if matches!(first, Some('"' | '“' | '«' | '„')) && matches!(last, Some('"' | '”' | '»')) && words >= 3 {
+        // Only a quote if no closing mark appears before the end (else it is `"x" said y`).
+        let inner = &text[first.map_or(0, char::len_utf8)..];
+        let closes = inner.matches(['"', '”', '»']).count();
+        if closes == 1 {
+            return Content::Quote;
+        }
+    }
+    if is_heading_shaped(text, words) { Content::Heading } else { Content::Paragraph }
+}
+
+/// Surface-only boilerplate verdict for a non-blank line.
+fn boilerplate(line: &LineInfo) -> Option<Boiler> {
+    let lx = &*LEXICON;
+    let (text, folded, words) = (line.text.as_str(), line.folded.as_str(), line.words);
+    let plain = |reason| Some(Boiler { reason, tail: Tail::None });
+    let hard = |reason| Some(Boiler { reason, tail: Tail::Hard });
+    if line.scripts.letters() == 0 {
+        return if line.scripts.digits > 0 {
+            plain("bare number (view counter, page number or stray figure)")
+        } else {
+            plain("no words (separator or symbols)")
+        };
+    }
+    let tokens: Vec<&str> = folded.split(' ').collect();
+    if line.scripts.digits > 0
+        && tokens.iter().all(|t| lx.date_words.contains(*t) || t.chars().all(|c| c.is_ascii_digit()))
+    {
+        return plain("date or time only");
+    }
+    if lx.ad_labels.contains(folded) {
+        return plain("advertisement label");
+    }
+    // Cheap byte checks guard the regexes: most lines have no '@', '#' or domain.
+    let has_at = text.contains('@');
+    if (has_at || text.contains("twitter.com")) && TWEET_SIGNATURE.is_match(text) {
+        return plain("embedded tweet (signature or pic.twitter.com link)");
+    }
+    let hashtags = if text.contains('#') { HASHTAG.find_iter(text).count() } else { 0 };
+    if hashtags >= 2 {
+        return plain("hashtags (social embed or tag line)");
+    }
+    let links = if maybe_link(text) { URL.find_iter(text).count() } else { 0 }
+        + if has_at { HANDLE.find_iter(text).count() } else { 0 };
+    if links > 0 && (words <= 6 || links * 4 >= words) {
+        return plain("links or @handles dominate the line");
+    }
+    if words <= 40 && lx.copyright.iter().any(|p| contains_phrase(folded, p)) || text.contains('©') {
+        return hard("copyright notice");
+    }
+    if words <= 40 && lx.disclaimers.iter().any(|p| contains_phrase(folded, p)) {
+        return hard("disclaimer");
+    }
+    if lx.keywords.iter().any(|p| starts_with_word(folded, p)) && (text.contains(':') || words <= 2) {
+        return hard("keyword or tag list");
+    }
+    if words <= 6 && lx.related.iter().any(|p| starts_with_word(folded, p)) {
+        return hard("related-articles marker: the article ends here");
+    }
+    if words <= 40 && lx.teasers.iter().any(|p| starts_with_word(folded, p)) {
+        let alone = lx.teasers.iter().any(|p| p == folded);
+        let tail = if alone { Tail::Teaser } else { Tail::None };
+        return Some(Boiler { reason: "see-also teaser for another article", tail });
+    }
+    let social = lx.social.iter().filter(|p| folded.contains(p.as_str())).count();
+    if social >= 2 && words <= 20 {
+        return plain("social network links");
+    }
+    if words <= 8 && lx.follow.iter().any(|p| starts_with_word(folded, p)) && (text.ends_with(':') || social >= 1)
+        || words <= 12 && (folded.contains("النشره البريديه") || contains_phrase(folded, "newsletter"))
+    {
+        return plain("follow, share or newsletter prompt");
+    }
+    if words <= 4 && line.scripts.digits > 0 && tokens.iter().any(|t| lx.counters.contains(*t)) {
+        return plain("view counter or reading time");
+    }
+    if let Some(reason) = byline(line, &tokens) {
+        return plain(reason);
+    }
+    if words <= 40 && is_caption(text, folded) {
+        return plain("image caption (photo credit)");
+    }
+    if words >= 20 && line.stop_ratio < 0.1 && !text.contains(['.', '،', ',', '؛', '؟', '?', '!', ':']) {
+        return plain("long line without punctuation or function words (run-together menu)");
+    }
+    if words <= 60 && (folded.contains("ملفات تعريف الارتباط") || contains_phrase(folded, "cookies"))
+    {
+        return plain("cookie notice");
+    }
+    let separators = text.split(' ').filter(|t| matches!(*t, "»" | "›" | ">" | "|" | "/" | "•")).count();
+    if separators >= 2 && words <= 20 && !text.contains(['.', '،', '؟']) {
+        return plain("breadcrumb or menu (separated links)");
+    }
+    None
+}
+
+/// True when a line may hold a URL (a scheme, `www.` or a common top-level domain).
+fn maybe_link(text: &str) -> bool {
+    text.contains("://")
+        || text.contains("www.")
+        || [".com", ".net", ".org", ".co", ".io", ".me", ".ly", ".tv", ".info"].iter().any(|t| text.contains(t))
+}
+
+/// Bylines, credits and timestamps.
+fn byline(line: &LineInfo, tokens: &[&str]) -> Option<&'static str> {
+    let lx = &*LEXICON;
+    let (text, folded, words) = (line.text.as_str(), line.folded.as_str(), line.words);
+    if words <= 8 {
+        for (prefix, needs_colon) in &lx.bylines {
+            if starts_with_word(folded, prefix) && (!needs_colon || text.contains([':', '-', '–', '|'])) {
+                return Some("byline or source credit");
+            }
+        }
+    }
+    if words <= 4 && text.contains(['-', '–', '|', '/', ':']) && tokens.iter().any(|t| lx.credit_words.contains(*t)) {
+        return Some("byline or source credit");
+    }
+    if words <= 12 && line.scripts.digits > 0 && lx.timestamps.iter().any(|p| starts_with_word(folded, p)) {
+        return Some("publication timestamp");
+    }
+    None
+}
+
+/// Photo captions: a closing parenthesis naming an agency, or a "photo:" prefix.
+fn is_caption(text: &str, folded: &str) -> bool {
+    let lx = &*LEXICON;
+    if let Some(c) = CLOSING_PAREN.captures(text) {
+        let inside = fold(c.get(1).map_or("", |m| m.as_str()));
+        if lx.photo_credits.iter().any(|p| contains_phrase(&inside, p)) {
+            return true;
+        }
+    }
+    ["صوره", "الصوره", "photo", "image", "picture"]
+        .iter()
+        .any(|p| starts_with_word(folded, p) && text.split(' ').next().is_some_and(|w| w.ends_with(':')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boiler(s: &str) -> Option<&'static str> {
+        analyse(1, s).boiler.map(|b| b.reason)
+    }
+
+    #[test]
+    fn recognises_furniture() {
+        assert!(boiler("76").is_some());
+        assert!(boiler("إعلان").is_some());
+        assert!(boiler("12 يناير 2025").is_some());
+        assert!(boiler("— Someone (@someone) January 24, 2025").is_some());
+        assert!(boiler("مقالات ذات صلة").is_some());
+        assert!(boiler("جميع الحقوق محفوظة © 2025").is_some());
+        assert!(boiler("المصدر: الجزيرة").is_some());
+        assert!(boiler("الرئيس في المؤتمر الصحفي (رويترز)").is_some());
+        assert!(boiler("قال الوزير إن الاجتماع كان مثمراً.").is_none());
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(analyse(1, "الخلفية التاريخية").content, Some(Content::Heading));
+        assert_eq!(analyse(1, "قال الوزير إن الاجتماع كان مثمراً.").content, Some(Content::Paragraph));
+        assert!(matches!(analyse(1, "· بند أول.").content, Some(Content::ListItem { numbered: false, .. })));
+        assert!(matches!(
+            analyse(1, "1. عنوان مرقم").content,
+            Some(Content::ListItem { numbered: true, heading_shaped: true })
+        ));
+        assert_eq!(analyse(1, "“سوف نلتقي قريباً، وأعتقد أنه جيد.”").content, Some(Content::Quote));
+        assert!(LIST_MARKER.is_match("- بند"));
+    }
+}

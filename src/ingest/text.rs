@@ -1,0 +1,209 @@
+//! Raw seed text → lines, and the two text forms the rest of ingest works on:
+//! the *cleaned* line (what readers see) and the *folded* line (what heuristics compare).
+//!
+//! Character policy (documented contract, see `mod.rs`):
+//! - A leading UTF-8 BOM is removed; `\r\n` and a trailing `\r` are line ends.
+//! - Tabs, NBSP and the other Unicode space characters become one plain space; runs of
+//!   whitespace collapse to one space; lines are trimmed.
+//! - Stripped: bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates), zero-width
+//!   space, word joiner, BOM/ZWNBSP, soft hyphen and every other control character. They are
+//!   invisible, carry no meaning in a scraped article, and break matching of quotes.
+//! - Kept: ZWNJ (U+200C) and ZWJ (U+200D), which change letter shaping in Persian, Kurdish and
+//!   Urdu and join emoji; the folded form ignores them.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Splits a seed into raw lines, numbered from 1 by position.
+///
+/// A final `\n` terminates the last line rather than starting an empty one, as editors and
+/// `wc -l` count; an empty text has no lines.
+pub(crate) fn split_lines(text: &str) -> Vec<&str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+}
+
+/// True for characters rendered as ordinary spacing.
+fn is_space_like(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    ) || c == ' '
+}
+
+/// True for invisible characters that are removed (see the module policy).
+fn is_stripped(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{AD}' | '\u{180E}')
+        || (c.is_control() && !is_space_like(c))
+}
+
+/// Cleans one raw line: invisible controls stripped, spaces unified and collapsed, trimmed.
+pub(crate) fn clean_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        if is_space_like(c) {
+            pending_space = true;
+        } else if !is_stripped(c) {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// True for Arabic diacritics (harakat, Quranic marks) and tatweel, dropped when folding.
+fn is_arabic_mark(c: char) -> bool {
+    matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'
+        | '\u{06D6}'..='\u{06ED}')
+}
+
+/// True for Arabic presentation forms, which only NFKC maps back to base letters.
+fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// True for the letters of the Arabic block and its supplement (checked first because the
+/// generic Unicode tables are slow for them and they dominate the input).
+pub(crate) fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}'
+        | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
+}
+
+/// True for a letter of any script, with fast paths for Arabic and ASCII.
+pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() { c.is_ascii_alphabetic() } else { is_arabic_letter(c) || c.is_alphabetic() }
+}
+
+/// Folds one character for comparison; `None` drops it, a space separates words.
+fn fold_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' });
+    }
+    if is_arabic_mark(c) || c == '\u{200C}' || c == '\u{200D}' {
+        return None;
+    }
+    let c = match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ى' | 'ئ' | 'ی' => 'ي',
+        'ؤ' => 'و',
+        'ة' => 'ه',
+        'ک' => 'ك',
+        '٠'..='٩' => char::from_u32(c as u32 - 0x0660 + u32::from(b'0')).unwrap_or(c),
+        '۰'..='۹' => char::from_u32(c as u32 - 0x06F0 + u32::from(b'0')).unwrap_or(c),
+        _ => c,
+    };
+    if is_arabic_letter(c) || c.is_alphanumeric() { Some(c) } else { Some(' ') }
+}
+
+/// The folded form of a cleaned line: diacritics and tatweel removed, alef/ya/ta-marbuta
+/// forms unified, Latin lower-cased, punctuation turned into single spaces between words.
+pub(crate) fn fold(text: &str) -> String {
+    let normalized: String;
+    let source = if text.chars().any(is_presentation_form) {
+        normalized = text.nfkc().collect();
+        normalized.as_str()
+    } else {
+        text
+    };
+    let mut out = String::with_capacity(source.len());
+    let mut pending_space = false;
+    for c in source.chars().filter_map(fold_char) {
+        if c == ' ' {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        if c.is_ascii() || is_arabic_letter(c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Counts of letters by script in a cleaned line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ScriptCounts {
+    /// Arabic-script letters (Arabic, Persian and Urdu extensions).
+    pub arabic: usize,
+    /// Latin letters.
+    pub latin: usize,
+    /// Letters of any other script.
+    pub other: usize,
+    /// Decimal digits of any script.
+    pub digits: usize,
+}
+
+impl ScriptCounts {
+    /// Counts the letters of `text` by script.
+    pub(crate) fn of(text: &str) -> Self {
+        let mut counts = Self::default();
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_digit() {
+                    counts.digits += 1;
+                } else if c.is_ascii_alphabetic() {
+                    counts.latin += 1;
+                }
+            } else if is_arabic_letter(c) {
+                counts.arabic += 1;
+            } else if c.is_numeric() {
+                counts.digits += 1;
+            } else if c.is_alphabetic() {
+                match c {
+                    '\u{0600}'..='\u{06FF}'
+                    | '\u{0750}'..='\u{077F}'
+                    | '\u{08A0}'..='\u{08FF}'
+                    | '\u{FB50}'..='\u{FDFF}'
+                    | '\u{FE70}'..='\u{FEFF}' => counts.arabic += 1,
+                    c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => counts.latin += 1,
+                    _ => counts.other += 1,
+                }
+            }
+        }
+        counts
+    }
+
+    /// All letters, whatever the script.
+    pub(crate) fn letters(&self) -> usize {
+        self.arabic + self.latin + self.other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_bom_crlf_and_final_newline() {
+        assert_eq!(split_lines("\u{FEFF}a\r\nb\r\n"), vec!["a", "b"]);
+        assert_eq!(split_lines("a\n\nb"), vec!["a", "", "b"]);
+        assert!(split_lines("").is_empty());
+        assert_eq!(split_lines("\n"), vec![""]);
+    }
+
+    #[test]
+    fn cleans_controls_and_spaces() {
+        assert_eq!(clean_line("\u{200F}  a\u{A0}\tb\u{200B}c \u{202B}"), "a bc");
+        assert_eq!(clean_line("می\u{200C}خواهم"), "می\u{200C}خواهم");
+    }
+
+    #[test]
+    fn folds_arabic_variants() {
+        assert_eq!(fold("إِعْلانٌ: أحمد، مدرسة"), "اعلان احمد مدرسه");
+        assert_eq!(fold("Hello, WORLD ٣"), "hello world 3");
+    }
+}

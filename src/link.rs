@@ -1,0 +1,300 @@
+//! Linking: entity mentions in the original text, where each provenance quote
+//! sits, related articles, and the backlinks entity pages need.
+//!
+//! Pure: the model in, link tables out. Mentions are found with one
+//! Aho-Corasick automaton over the folded text of every passage, so the cost
+//! grows with the text, not with text × entities.
+
+use crate::site::{Article, Passage, Site};
+use crate::text::{fold, fold_with_map};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// One mention of an entity in a passage of an article's original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Entity slug.
+    pub entity: String,
+    /// Byte range in the passage text, clitic prefix included.
+    pub range: Range<usize>,
+}
+
+/// Where a figure's or event's quote sits in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteSpot {
+    /// Passage id (`p12`).
+    pub passage: String,
+    /// Byte range of the quoted words in the passage text.
+    pub range: Range<usize>,
+}
+
+/// Everything the renderer needs beyond the model.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// article → passage id → mentions in order.
+    pub mentions: HashMap<String, BTreeMap<String, Vec<Mention>>>,
+    /// article → figure index → quote spot.
+    pub figure_spots: HashMap<String, Vec<Option<QuoteSpot>>>,
+    /// article → event index → quote spot.
+    pub event_spots: HashMap<String, Vec<Option<QuoteSpot>>>,
+    /// article → related article slugs, best first.
+    pub related: HashMap<String, Vec<String>>,
+    /// entity → (article, mention count), articles newest first.
+    pub entity_articles: BTreeMap<String, Vec<(String, usize)>>,
+    /// entity → co-occurring entities with the number of shared articles, most first.
+    pub cooccurring: BTreeMap<String, Vec<(String, usize)>>,
+}
+
+/// Arabic proclitics that may stand before a name: conjunction, then preposition.
+const PREFIXES: [&str; 12] = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
+/// Before «لل…» (ل + ال) only a conjunction may come.
+const PREFIXES_LAM: [&str; 3] = ["", "و", "ف"];
+
+/// Finds entity names and aliases in folded text, with clitics.
+pub struct MentionFinder {
+    automaton: Option<AhoCorasick>,
+    /// pattern index → (entity slug, prefixes allowed before it)
+    patterns: Vec<(String, &'static [&'static str])>,
+}
+
+impl MentionFinder {
+    /// Builds one automaton over every spelling of every entity.
+    pub fn new(site: &Site) -> MentionFinder {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut needles = Vec::new();
+        let mut patterns = Vec::new();
+        for (slug, entity) in &site.entities {
+            let spellings = entity.name.values().chain(entity.aliases.values().flatten());
+            for spelling in spellings {
+                let folded = fold(spelling);
+                if folded.chars().count() < 2 {
+                    continue;
+                }
+                let mut add = |needle: String, prefixes: &'static [&'static str]| {
+                    if !seen.contains_key(&needle) {
+                        seen.insert(needle.clone(), patterns.len());
+                        needles.push(needle);
+                        patterns.push((slug.clone(), prefixes));
+                    }
+                };
+                if let Some(rest) = folded.strip_prefix("ال") {
+                    add(format!("لل{rest}"), &PREFIXES_LAM);
+                }
+                add(folded, &PREFIXES);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&needles)
+            .ok()
+            .filter(|_| !needles.is_empty());
+        MentionFinder { automaton, patterns }
+    }
+
+    /// Mentions in `text`, as byte ranges of `text`, in order.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let Some(ac) = &self.automaton else { return Vec::new() };
+        let (folded, map) = fold_with_map(text);
+        let mut out = Vec::new();
+        for m in ac.find_iter(&folded) {
+            let (entity, prefixes) = &self.patterns[m.pattern().as_usize()];
+            if folded[m.end()..].chars().next().is_some_and(char::is_alphanumeric) {
+                continue; // inside a longer word
+            }
+            let word_start = folded[..m.start()]
+                .rfind(|c: char| !c.is_alphanumeric())
+                .map_or(0, |i| i + folded[i..].chars().next().map_or(1, char::len_utf8));
+            if !prefixes.contains(&&folded[word_start..m.start()]) {
+                continue;
+            }
+            let start = map[word_start];
+            let mut end = map[m.end()];
+            // Keep diacritics that follow the last letter inside the link.
+            while let Some(c) =
+                text[end..].chars().next().filter(|c| fold(&c.to_string()).is_empty() && !c.is_whitespace())
+            {
+                end += c.len_utf8();
+            }
+            out.push(Mention { entity: entity.clone(), range: start..end });
+        }
+        out
+    }
+}
+
+/// Where `quote` occurs in the passages, matched after folding.
+pub fn locate_quote(quote: &str, passages: &[&Passage]) -> Option<QuoteSpot> {
+    let needle = fold(quote);
+    if needle.is_empty() {
+        return None;
+    }
+    passages.iter().find_map(|p| {
+        let (folded, map) = fold_with_map(&p.text);
+        let at = folded.find(&needle)?;
+        Some(QuoteSpot { passage: p.id.clone(), range: map[at]..map[at + needle.len()] })
+    })
+}
+
+/// Computes every link table of the site.
+pub fn link(site: &Site) -> Links {
+    let finder = MentionFinder::new(site);
+    let mut links = Links::default();
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new(); // article → entity → n
+    for a in &site.articles {
+        let passages: Vec<&Passage> = a.passages().collect();
+        let mut per_passage = BTreeMap::new();
+        let entry = counts.entry(a.slug.clone()).or_default();
+        for p in &passages {
+            let found = finder.find(&p.text);
+            for m in &found {
+                *entry.entry(m.entity.clone()).or_default() += 1;
+            }
+            if !found.is_empty() {
+                per_passage.insert(p.id.clone(), found);
+            }
+        }
+        links.mentions.insert(a.slug.clone(), per_passage);
+        let spot = |q: &Option<String>| q.as_deref().and_then(|q| locate_quote(q, &passages));
+        links.figure_spots.insert(a.slug.clone(), a.meta.figures.iter().map(|f| spot(&f.quote)).collect());
+        links.event_spots.insert(a.slug.clone(), a.meta.events.iter().map(|e| spot(&e.quote)).collect());
+    }
+    // An article is about the entities it names explicitly and those its text mentions.
+    for a in &site.articles {
+        let entry = counts.entry(a.slug.clone()).or_default();
+        for e in &a.meta.entities {
+            entry.entry(e.clone()).or_insert(0);
+        }
+    }
+    for a in &site.articles {
+        for (entity, n) in &counts[&a.slug] {
+            links.entity_articles.entry(entity.clone()).or_default().push((a.slug.clone(), *n));
+        }
+    }
+    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for entities in counts.values() {
+        let list: Vec<&String> = entities.keys().collect();
+        for (i, x) in list.iter().enumerate() {
+            for y in &list[i + 1..] {
+                *pairs.entry(((*x).clone(), (*y).clone())).or_default() += 1;
+            }
+        }
+    }
+    for ((x, y), n) in pairs {
+        links.cooccurring.entry(x.clone()).or_default().push((y.clone(), n));
+        links.cooccurring.entry(y).or_default().push((x, n));
+    }
+    for list in links.cooccurring.values_mut() {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    links.related = related(&site.articles, &counts);
+    links
+}
+
+/// Up to this many related articles per article.
+const RELATED_MAX: usize = 5;
+
+/// Related articles: explicit ones first, then by shared topics and entities,
+/// weighted by rarity, so that an entity every article names links nothing.
+fn related(articles: &[Article], counts: &BTreeMap<String, BTreeMap<String, usize>>) -> HashMap<String, Vec<String>> {
+    let n = articles.len().max(1) as f64;
+    let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for t in &a.meta.topics {
+            postings.entry(format!("t:{t}")).or_default().push(i);
+        }
+        for e in counts[&a.slug].keys() {
+            postings.entry(format!("e:{e}")).or_default().push(i);
+        }
+    }
+    // Features shared by a large share of a big corpus say little and would make this quadratic.
+    let cap = (n.sqrt() as usize * 8).max(64);
+    let weight: HashMap<&String, f64> = postings.iter().map(|(k, v)| (k, (n / v.len() as f64).ln() + 0.1)).collect();
+    let mut out = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        let mut score: HashMap<usize, f64> = HashMap::new();
+        let features =
+            a.meta.topics.iter().map(|t| format!("t:{t}")).chain(counts[&a.slug].keys().map(|e| format!("e:{e}")));
+        for f in features {
+            let Some(list) = postings.get(&f).filter(|l| l.len() <= cap) else { continue };
+            for &j in list.iter().filter(|&&j| j != i) {
+                *score.entry(j).or_default() += weight[&f];
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = score.into_iter().collect();
+        ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        let mut list: Vec<String> = a.meta.related.clone();
+        for (j, _) in ranked {
+            if list.len() >= RELATED_MAX {
+                break;
+            }
+            if !list.contains(&articles[j].slug) {
+                list.push(articles[j].slug.clone());
+            }
+        }
+        out.insert(a.slug.clone(), list);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityFile, EntityKind};
+
+    fn finder(entities: &[(&str, &str, &[&str])]) -> MentionFinder {
+        let mut site = Site::empty();
+        for (slug, name, aliases) in entities {
+            site.entities.insert(
+                slug.to_string(),
+                EntityFile {
+                    name: [("ar".to_string(), name.to_string())].into(),
+                    kind: EntityKind::Organization,
+                    aliases: [("ar".to_string(), aliases.iter().map(|s| s.to_string()).collect())].into(),
+                    description: Default::default(),
+                },
+            );
+        }
+        MentionFinder::new(&site)
+    }
+
+    fn found<'a>(f: &MentionFinder, text: &'a str) -> Vec<(&'a str, String)> {
+        f.find(text).into_iter().map(|m| (&text[m.range], m.entity)).collect()
+    }
+
+    #[test]
+    fn matches_clitics_and_the_article() {
+        let f = finder(&[
+            ("sdf", "قوات سوريا الديمقراطية", &["قسد"]),
+            ("damascus", "دمشق", &[]),
+            ("coalition", "التحالف", &[]),
+        ]);
+        let text = "قال لقسد إن بدمشق والتحالف، وللتحالف وبالتحالف دوراً.";
+        let got: Vec<&str> = found(&f, text).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(got, vec!["لقسد", "بدمشق", "والتحالف", "وللتحالف", "وبالتحالف"]);
+    }
+
+    #[test]
+    fn does_not_link_inside_other_words() {
+        let f = finder(&[("damascus", "دمشق", &[]), ("sdf", "قسد", &[])]);
+        assert!(found(&f, "الدمشقيون ومقسدة").is_empty());
+        assert!(found(&f, "دمشقي").is_empty());
+    }
+
+    #[test]
+    fn diacritics_and_hamza_do_not_hide_a_mention() {
+        let f = finder(&[("isis", "تنظيم الدولة", &["داعش"])]);
+        assert_eq!(found(&f, "هاجم دَاعِشُ القرية")[0].0, "دَاعِشُ");
+        let f = finder(&[("us", "الولايات المتحدة الأمريكية", &[])]);
+        assert_eq!(found(&f, "مع الولايات المتحدة الامريكية").len(), 1);
+    }
+
+    #[test]
+    fn quotes_are_located_in_their_passage() {
+        let p1 = Passage { id: "p1".into(), text: "مقدمة".into() };
+        let p2 = Passage { id: "p3".into(), text: "قتل 14 إرهابيًا واعتقال 119 آخرين".into() };
+        let spot = locate_quote("واعتقال 119", &[&p1, &p2]).unwrap();
+        assert_eq!(spot.passage, "p3");
+        assert_eq!(&p2.text[spot.range], "واعتقال 119");
+        assert!(locate_quote("غير موجود", &[&p1, &p2]).is_none());
+    }
+}

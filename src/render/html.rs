@@ -1,0 +1,192 @@
+//! Text → HTML: escaping, bidi isolation of foreign-script runs, entity links
+//! and provenance marks inside a passage.
+//!
+//! On a right-to-left page a Latin run (CENTCOM, a URL, an English name) is
+//! wrapped in `<bdi>` so punctuation and numbers around it do not jump; on a
+//! left-to-right page an Arabic run is wrapped in `<bdi lang="ar">`.
+
+use crate::model::Dir;
+use std::ops::Range;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
+}
+
+/// Escapes `text` and isolates runs written in the other direction's script.
+pub fn isolate(text: &str, dir: Dir) -> String {
+    let foreign: fn(char) -> bool = match dir {
+        Dir::Rtl => is_latin,
+        Dir::Ltr => is_arabic,
+    };
+    // Characters that may continue a foreign run without starting one.
+    let joins = |c: char| match dir {
+        Dir::Rtl => c.is_ascii_alphanumeric() || " .-_/:@&'’+%#?=~".contains(c) || is_latin(c),
+        Dir::Ltr => is_arabic(c) || c == ' ' || c.is_ascii_digit() || "،؛.-".contains(c) || c == '\u{200C}',
+    };
+    let (open, close) = match dir {
+        Dir::Rtl => ("<bdi>", "</bdi>"),
+        Dir::Ltr => ("<bdi lang=\"ar\">", "</bdi>"),
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(start) = rest.find(foreign) {
+        out.push_str(&escape(&rest[..start]));
+        let run = &rest[start..];
+        let mut end = run.char_indices().find(|&(_, c)| !joins(c)).map_or(run.len(), |(i, _)| i);
+        // A run ends on a letter or digit, never on trailing spaces or punctuation.
+        end = run[..end].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
+        out.push_str(open);
+        out.push_str(&escape(&run[..end]));
+        out.push_str(close);
+        rest = &run[end..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// An annotation of a byte range of a passage.
+#[derive(Debug, Clone)]
+pub enum Span {
+    /// A link, e.g. to an entity page.
+    Link {
+        /// Range in the text.
+        range: Range<usize>,
+        /// Target (already relative to the page).
+        href: String,
+    },
+    /// Quoted words a figure or event rests on.
+    Mark {
+        /// Range in the text.
+        range: Range<usize>,
+    },
+}
+
+impl Span {
+    fn range(&self) -> &Range<usize> {
+        match self {
+            Span::Link { range, .. } | Span::Mark { range } => range,
+        }
+    }
+}
+
+/// Renders a passage with its links and marks. Marks win: a link that would
+/// cross a mark's edge is dropped, so the HTML always nests.
+pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
+    let marks: Vec<&Range<usize>> =
+        spans.iter().filter_map(|s| if let Span::Mark { range } = s { Some(range) } else { None }).collect();
+    let crosses = |r: &Range<usize>, m: &Range<usize>| {
+        let overlaps = r.start < m.end && m.start < r.end;
+        let nested = (m.start <= r.start && r.end <= m.end) || (r.start <= m.start && m.end <= r.end);
+        overlaps && !nested
+    };
+    let mut kept: Vec<&Span> = spans
+        .iter()
+        .filter(|s| s.range().start < s.range().end && s.range().end <= text.len())
+        .filter(|s| matches!(s, Span::Mark { .. }) || !marks.iter().any(|m| crosses(s.range(), m)))
+        .collect();
+    // Outer spans first; drop any remaining overlap between spans of the same kind.
+    kept.sort_by(|a, b| a.range().start.cmp(&b.range().start).then(b.range().end.cmp(&a.range().end)));
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut stack: Vec<(usize, &'static str)> = Vec::new();
+    let mut at = 0;
+    for span in kept {
+        let r = span.range();
+        if r.start < at {
+            continue; // overlaps a span already written
+        }
+        while let Some(&(end, close)) = stack.last() {
+            if end > r.start {
+                break;
+            }
+            out.push_str(&isolate(&text[at..end], dir));
+            out.push_str(close);
+            at = end;
+            stack.pop();
+        }
+        if let Some(&(end, _)) = stack.last()
+            && r.end > end
+        {
+            continue; // would not nest inside the open span
+        }
+        out.push_str(&isolate(&text[at..r.start], dir));
+        at = r.start;
+        match span {
+            Span::Link { href, .. } => {
+                out.push_str(&format!("<a href=\"{}\">", escape(href)));
+                stack.push((r.end, "</a>"));
+            }
+            Span::Mark { .. } => {
+                out.push_str("<mark>");
+                stack.push((r.end, "</mark>"));
+            }
+        }
+    }
+    while let Some((end, close)) = stack.pop() {
+        out.push_str(&isolate(&text[at..end], dir));
+        out.push_str(close);
+        at = end;
+    }
+    out.push_str(&isolate(&text[at..], dir));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin_runs_are_isolated_on_rtl_pages() {
+        assert_eq!(isolate("أعلنت CENTCOM، أمس", Dir::Rtl), "أعلنت <bdi>CENTCOM</bdi>، أمس");
+        assert_eq!(isolate("موقع https://x.org/a.", Dir::Rtl), "موقع <bdi>https://x.org/a</bdi>.");
+        assert_eq!(isolate("<b>", Dir::Rtl), "&lt;<bdi>b</bdi>&gt;");
+    }
+
+    #[test]
+    fn arabic_runs_are_isolated_on_ltr_pages() {
+        assert_eq!(isolate("The SDF («قسد»), 2025", Dir::Ltr), "The SDF («<bdi lang=\"ar\">قسد</bdi>»), 2025");
+        assert_eq!(isolate("no arabic", Dir::Ltr), "no arabic");
+    }
+
+    #[test]
+    fn links_and_marks_nest_or_links_give_way() {
+        let text = "قال داعش إن 80 عملية";
+        let d = text.find("داعش").unwrap();
+        let n = text.find("80").unwrap();
+        let spans = vec![
+            Span::Link { range: d..d + "داعش".len(), href: "e/isis/".into() },
+            Span::Mark { range: n..text.len() },
+            Span::Link { range: n - 1..n + 2, href: "x".into() }, // crosses the mark: dropped
+        ];
+        let html = annotate(text, &spans, Dir::Rtl);
+        assert_eq!(html, "قال <a href=\"e/isis/\">داعش</a> إن <mark>80 عملية</mark>");
+    }
+
+    #[test]
+    fn link_inside_mark_nests() {
+        let text = "أحبطت دمشق الهجوم";
+        let m = 0..text.len();
+        let d = text.find("دمشق").unwrap();
+        let spans = vec![Span::Link { range: d..d + "دمشق".len(), href: "d".into() }, Span::Mark { range: m }];
+        assert_eq!(annotate(text, &spans, Dir::Rtl), "<mark>أحبطت <a href=\"d\">دمشق</a> الهجوم</mark>");
+    }
+}

@@ -1,0 +1,268 @@
+//! Pages that gather across articles: topics, entities, the timeline, figures.
+
+use super::article::spot_href;
+use super::{article_card, crumbs, date, everywhere, href, path};
+use crate::link::QuoteSpot;
+use crate::model::{EntityKind, Event, Language, PartialDate, TopicFile};
+use crate::render::html::{Span, annotate};
+use crate::render::{PageSpec, Renderer};
+use crate::site::{Article, Site};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Topics by `order`, then slug.
+pub fn topics_in_order(site: &Site) -> Vec<(&String, &TopicFile)> {
+    let mut list: Vec<_> = site.topics.iter().collect();
+    list.sort_by_key(|(slug, t)| (t.order.unwrap_or(i64::MAX), slug.as_str()));
+    list
+}
+
+fn entity_link(r: &Renderer, lang: &Language, from: &str, slug: &str, n: usize) -> Option<Value> {
+    let e = r.site.entities.get(slug)?;
+    Some(
+        json!({"href": href(from, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang), "count": n}),
+    )
+}
+
+/// Events of some articles, by date, each with a link to the words that report it.
+fn timeline_entries<'x>(
+    r: &Renderer,
+    lang: &Language,
+    from: &str,
+    articles: impl Iterator<Item = &'x Article>,
+) -> Vec<Value> {
+    type Entry<'e> = (PartialDate, &'e str, usize, &'e Event, &'e Option<QuoteSpot>, &'e Article);
+    let mut entries: Vec<Entry> = Vec::new();
+    for a in articles {
+        for (i, (e, spot)) in a.meta.events.iter().zip(&r.links.event_spots[&a.slug]).enumerate() {
+            if let Some(d) = PartialDate::parse(&e.date) {
+                entries.push((d, a.slug.as_str(), i, e, spot, a));
+            }
+        }
+    }
+    entries.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    entries
+        .into_iter()
+        .map(|(d, slug, _, e, spot, a)| {
+            json!({"date": date(&d, lang), "text": r.pick(&e.text, lang),
+                   "source": {"title": r.pick(&a.meta.title, lang), "outlet": a.meta.source.as_ref().map(|s| r.pick(&s.name, lang)),
+                              "href": spot_href(from, lang, slug, spot).unwrap_or_else(|| href(from, &path(lang, &format!("articles/{slug}/index.html"))))}})
+        })
+        .collect()
+}
+
+/// The topic index and one page per topic.
+pub fn topic_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+    let site = r.site;
+    let index_path = path(lang, "topics/index.html");
+    let mut pages = Vec::new();
+    let mut cards = Vec::new();
+    for (slug, topic) in topics_in_order(site) {
+        let rest = format!("topics/{slug}/index.html");
+        let here = path(lang, &rest);
+        let articles: Vec<&Article> = site.articles.iter().filter(|a| a.meta.topics.contains(slug)).collect();
+        cards.push(
+            json!({"href": href(&index_path, &here), "title": r.pick(&topic.title, lang), "count": articles.len()}),
+        );
+        let mut by_date = articles.clone();
+        by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
+        let mut entity_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in &articles {
+            for (e, list) in &r.links.entity_articles {
+                if list.iter().any(|(s, n)| s == &a.slug && *n > 0) || a.meta.entities.contains(e) {
+                    *entity_counts.entry(e.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let mut key: Vec<(&str, usize)> = entity_counts.into_iter().collect();
+        key.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+        let entities: Vec<Value> =
+            key.into_iter().take(15).filter_map(|(e, n)| entity_link(r, lang, &here, e, n)).collect();
+        pages.push(PageSpec {
+            title: r.plain(&topic.title, lang),
+            crumbs: crumbs(r, lang, &[("nav_topics", "topics/index.html")]),
+            template: "topic.html",
+            lang,
+            alternates: everywhere(r, &rest),
+            context: json!({
+                "title": r.pick(&topic.title, lang),
+                "summary": r.pick_md(&topic.summary, lang),
+                "articles": by_date.iter().map(|a| article_card(r, a, lang, &here)).collect::<Vec<_>>(),
+                "entities": entities,
+                "timeline": timeline_entries(r, lang, &here, articles.iter().copied()),
+            }),
+            path: here,
+        });
+    }
+    pages.push(PageSpec {
+        title: r.string(lang, "nav_topics"),
+        crumbs: crumbs(r, lang, &[]),
+        path: index_path,
+        template: "topics.html",
+        lang,
+        alternates: everywhere(r, "topics/index.html"),
+        context: json!({"topics": cards}),
+    });
+    pages
+}
+
+/// Up to this many snippets per article on an entity page.
+const SNIPPETS_PER_ARTICLE: usize = 3;
+
+/// A few words either side of a mention, with the mention marked.
+fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -> String {
+    let mut start = range.start.saturating_sub(90);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (range.end + 90).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Cut at word boundaries so no word is shown half.
+    if start > 0 {
+        start = text[start..range.start].find(' ').map_or(range.start, |i| start + i + 1);
+    }
+    if end < text.len() {
+        end = text[range.end..end].rfind(' ').map_or(range.end, |i| range.end + i);
+    }
+    let inner = annotate(&text[start..end], &[Span::Mark { range: range.start - start..range.end - start }], dir);
+    format!("{}{inner}{}", if start > 0 { "… " } else { "" }, if end < text.len() { " …" } else { "" })
+}
+
+/// The entity index and one page per entity.
+pub fn entity_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+    let site = r.site;
+    let index_path = path(lang, "entities/index.html");
+    let mut pages = Vec::new();
+    let mut groups: BTreeMap<EntityKind, Vec<Value>> = BTreeMap::new();
+    for (slug, e) in &site.entities {
+        let rest = format!("entities/{slug}/index.html");
+        let here = path(lang, &rest);
+        let mentioned = r.links.entity_articles.get(slug).cloned().unwrap_or_default();
+        groups
+            .entry(e.kind)
+            .or_default()
+            .push(json!({"href": href(&index_path, &here), "name": r.pick(&e.name, lang), "count": mentioned.len()}));
+        let articles: Vec<Value> = mentioned
+            .iter()
+            .filter_map(|(a, n)| site.articles.iter().find(|x| &x.slug == a).map(|x| (x, n)))
+            .map(|(a, n)| {
+                let original = super::article::original_language(a);
+                let mut snippets = Vec::new();
+                for p in a.passages() {
+                    for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
+                        if snippets.len() < SNIPPETS_PER_ARTICLE {
+                            let target = path(lang, &format!("articles/{}/index.html", a.slug));
+                            snippets.push(json!({"html": snippet(&p.text, &m.range, original.dir), "href": format!("{}#{}", href(&here, &target), p.id)}));
+                        }
+                    }
+                }
+                json!({"card": article_card(r, a, lang, &here), "count": n, "snippets": snippets, "lang": original.code, "dir": original.dir.as_str()})
+            })
+            .collect();
+        let co: Vec<Value> = r
+            .links
+            .cooccurring
+            .get(slug)
+            .into_iter()
+            .flatten()
+            .take(12)
+            .filter_map(|(other, n)| entity_link(r, lang, &here, other, *n))
+            .collect();
+        let aliases: Vec<Value> = site
+            .languages
+            .iter()
+            .flat_map(|l| e.aliases.get(&l.code).into_iter().flatten().map(move |a| (l, a)))
+            .map(|(l, a)| json!({"text": a, "lang": l.code, "dir": l.dir.as_str()}))
+            .collect();
+        pages.push(PageSpec {
+            title: r.plain(&e.name, lang),
+            crumbs: crumbs(r, lang, &[("nav_entities", "entities/index.html")]),
+            template: "entity.html",
+            lang,
+            alternates: everywhere(r, &rest),
+            context: json!({
+                "name": r.pick(&e.name, lang),
+                "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())),
+                "description": r.pick_md(&e.description, lang),
+                "aliases": aliases,
+                "articles": articles,
+                "cooccurring": co,
+            }),
+            path: here,
+        });
+    }
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(kind, list)| json!({"kind": r.string(lang, &format!("kinds_{}", kind.as_str())), "id": kind.as_str(), "entities": list}))
+        .collect();
+    pages.push(PageSpec {
+        title: r.string(lang, "nav_entities"),
+        crumbs: crumbs(r, lang, &[]),
+        path: index_path,
+        template: "entities.html",
+        lang,
+        alternates: everywhere(r, "entities/index.html"),
+        context: json!({"groups": groups}),
+    });
+    pages
+}
+
+/// Every event of every article, by date.
+pub fn timeline_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+    let here = path(lang, "timeline/index.html");
+    PageSpec {
+        title: r.string(lang, "nav_timeline"),
+        crumbs: crumbs(r, lang, &[]),
+        template: "timeline.html",
+        lang,
+        alternates: everywhere(r, "timeline/index.html"),
+        context: json!({"events": timeline_entries(r, lang, &here, r.site.articles.iter())}),
+        path: here,
+    }
+}
+
+/// Figures by metric, side by side across sources; disagreements flagged.
+pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+    let here = path(lang, "figures/index.html");
+    let mut metrics: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut labels: BTreeMap<&str, Value> = BTreeMap::new();
+    let mut by_date: Vec<&Article> = r.site.articles.iter().collect();
+    by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
+    for a in by_date {
+        for (f, spot) in a.meta.figures.iter().zip(&r.links.figure_spots[&a.slug]) {
+            labels.entry(&f.metric).or_insert_with(|| json!(r.pick(&f.label, lang)));
+            values.entry(&f.metric).or_default().push(&f.value);
+            metrics.entry(&f.metric).or_default().push(json!({
+                "value": f.value,
+                "label": r.pick(&f.label, lang),
+                "as_of": f.as_of.as_deref().and_then(PartialDate::parse).map(|d| date(&d, lang)),
+                "article": article_card(r, a, lang, &here),
+                "href": spot_href(&here, lang, &a.slug, spot),
+            }));
+        }
+    }
+    let (mut compared, mut single) = (Vec::new(), Vec::new());
+    for (metric, reports) in metrics {
+        let mut distinct = values[metric].clone();
+        distinct.sort();
+        distinct.dedup();
+        let entry = json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": distinct.len() > 1});
+        if reports_len(&entry) > 1 { compared.push(entry) } else { single.push(entry) }
+    }
+    PageSpec {
+        title: r.string(lang, "nav_figures"),
+        crumbs: crumbs(r, lang, &[]),
+        template: "figures.html",
+        lang,
+        alternates: everywhere(r, "figures/index.html"),
+        context: json!({"compared": compared, "single": single}),
+        path: here,
+    }
+}
+
+fn reports_len(entry: &Value) -> usize {
+    entry["reports"].as_array().map_or(0, Vec::len)
+}

@@ -1,0 +1,193 @@
+//! View models: one function per page type, each returning a [`PageSpec`]
+//! whose context the template only loops over.
+
+mod article;
+mod collections;
+
+use super::{PageSpec, Renderer, Text, dates};
+use crate::model::{Language, PartialDate};
+use crate::site::Article;
+use serde_json::{Value, json};
+
+pub use article::article_pages;
+pub use collections::{entity_pages, figures_page, timeline_page, topic_pages};
+
+/// Site path of a page in a language: `en/topics/index.html`.
+pub fn path(lang: &Language, rest: &str) -> String {
+    format!("{}/{rest}", lang.code)
+}
+
+/// The same page in every site language.
+pub fn everywhere<'a>(r: &Renderer<'a>, rest: &str) -> Vec<(&'a Language, String)> {
+    r.site.languages.iter().map(|l| (l, path(l, rest))).collect()
+}
+
+/// Navigation: (label, site path).
+pub fn nav_items(r: &Renderer, lang: &Language) -> Vec<(String, String)> {
+    let mut items = vec![
+        (r.string(lang, "nav_home"), path(lang, "index.html")),
+        (r.string(lang, "nav_articles"), path(lang, "articles/index.html")),
+        (r.string(lang, "nav_topics"), path(lang, "topics/index.html")),
+        (r.string(lang, "nav_entities"), path(lang, "entities/index.html")),
+        (r.string(lang, "nav_timeline"), path(lang, "timeline/index.html")),
+        (r.string(lang, "nav_figures"), path(lang, "figures/index.html")),
+    ];
+    for (slug, versions) in &r.site.pages {
+        if let Some((title, _)) = versions.get(&lang.code) {
+            items.push((title.clone(), path(lang, &format!("pages/{slug}/index.html"))));
+        }
+    }
+    items
+}
+
+/// A date for display and for `datetime`.
+pub fn date(d: &PartialDate, lang: &Language) -> Value {
+    json!({"iso": d.to_string(), "text": dates::format(d, &lang.code)})
+}
+
+/// Trail home → … for breadcrumbs.
+pub fn crumbs(r: &Renderer, lang: &Language, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut c = vec![(r.string(lang, "nav_home"), path(lang, "index.html"))];
+    c.extend(extra.iter().map(|(key, rest)| (r.string(lang, key), path(lang, rest))));
+    c
+}
+
+/// A link to an article, as lists show it. `from` is the site path of the page.
+pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
+    let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang));
+    json!({
+        "href": format!("{}{}", super::root_of(from), path(lang, &format!("articles/{}/index.html", a.slug))),
+        "title": r.pick(&a.meta.title, lang),
+        "date": date(&a.date, lang),
+        "source": source,
+        "draft": a.meta.draft,
+    })
+}
+
+/// A link from page `from` to site path `to`.
+pub fn href(from: &str, to: &str) -> String {
+    format!("{}{to}", super::root_of(from))
+}
+
+/// Every page of one language.
+pub fn pages_for<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+    let mut pages = vec![home(r, lang), articles_index(r, lang)];
+    pages.extend(article_pages(r, lang));
+    pages.extend(topic_pages(r, lang));
+    pages.extend(entity_pages(r, lang));
+    pages.push(timeline_page(r, lang));
+    pages.push(figures_page(r, lang));
+    pages.extend(free_pages(r, lang));
+    pages
+}
+
+fn home<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+    let here = path(lang, "index.html");
+    let site = r.site;
+    let topics: Vec<Value> = collections::topics_in_order(site)
+        .into_iter()
+        .map(|(slug, t)| {
+            json!({"href": href(&here, &path(lang, &format!("topics/{slug}/index.html"))),
+                   "title": r.pick(&t.title, lang), "lead": lead(r.pick_md(&t.summary, lang))})
+        })
+        .collect();
+    let latest: Vec<Value> = site.articles.iter().take(10).map(|a| article_card(r, a, lang, &here)).collect();
+    let mut key: Vec<(&String, usize)> = r.links.entity_articles.iter().map(|(e, list)| (e, list.len())).collect();
+    key.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let entities: Vec<Value> = key
+        .into_iter()
+        .filter_map(|(slug, n)| site.entities.get(slug).map(|e| (slug, e, n)))
+        .take(12)
+        .map(|(slug, e, n)| {
+            json!({"href": href(&here, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang), "count": n})
+        })
+        .collect();
+    PageSpec {
+        title: r.plain(&site.config.title, lang),
+        path: here,
+        template: "home.html",
+        lang,
+        crumbs: vec![],
+        alternates: everywhere(r, "index.html"),
+        context: json!({"description": r.pick(&site.config.description, lang), "topics": topics, "latest": latest, "entities": entities}),
+    }
+}
+
+/// The first paragraph of rendered Markdown, for a teaser.
+fn lead(mut t: Text) -> Text {
+    if let Some(end) = t.html.find("</p>") {
+        t.html.truncate(end + 4);
+    }
+    t
+}
+
+fn articles_index<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+    let here = path(lang, "articles/index.html");
+    let articles: Vec<Value> = r.site.articles.iter().map(|a| article_card(r, a, lang, &here)).collect();
+    PageSpec {
+        title: r.string(lang, "nav_articles"),
+        crumbs: crumbs(r, lang, &[]),
+        path: here,
+        template: "articles.html",
+        lang,
+        alternates: everywhere(r, "articles/index.html"),
+        context: json!({"articles": articles}),
+    }
+}
+
+fn free_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+    let mut pages = Vec::new();
+    for (slug, versions) in &r.site.pages {
+        let Some((title, body)) = versions.get(&lang.code) else { continue };
+        let rest = format!("pages/{slug}/index.html");
+        pages.push(PageSpec {
+            path: path(lang, &rest),
+            template: "page.html",
+            lang,
+            title: title.clone(),
+            crumbs: crumbs(r, lang, &[]),
+            alternates: r
+                .site
+                .languages
+                .iter()
+                .filter(|l| versions.contains_key(&l.code))
+                .map(|l| (l, path(l, &rest)))
+                .collect(),
+            context: json!({"body": super::markdown::to_html(body, lang.dir)}),
+        });
+    }
+    pages
+}
+
+/// `index.html`: the site in every language, default first.
+pub fn landing<'a>(r: &Renderer<'a>) -> PageSpec<'a> {
+    let default = &r.site.languages[0];
+    let homes: Vec<Value> = r
+        .site
+        .languages
+        .iter()
+        .map(|l| {
+            json!({"lang": l.code, "dir": l.dir.as_str(), "href": path(l, "index.html"),
+                   "title": r.pick(&r.site.config.title, l), "description": r.pick(&r.site.config.description, l),
+                   "enter": r.string(l, "enter")})
+        })
+        .collect();
+    PageSpec {
+        path: "index.html".into(),
+        template: "landing.html",
+        lang: default,
+        title: r.plain(&r.site.config.title, default),
+        crumbs: vec![],
+        alternates: vec![],
+        context: json!({"homes": homes}),
+    }
+}
+
+/// `404.html`, at the root, pointing at every language's home.
+pub fn not_found<'a>(r: &Renderer<'a>) -> PageSpec<'a> {
+    let mut page = landing(r);
+    page.path = "404.html".into();
+    page.template = "404.html";
+    page.title = r.string(page.lang, "not_found");
+    page
+}

@@ -138,10 +138,10 @@ fn killed_build_never_leaves_a_partial_site() {
     let project = tempfile::tempdir().unwrap();
     let dir = project.path();
     let site = dir.join("site");
-    large_project(dir, 800, "A");
+    large_project(dir, 300, "A");
     assert!(run(dir, &["build"]).status.success());
     let a = tree_digest(&site);
-    large_project(dir, 800, "B");
+    large_project(dir, 300, "B");
     let started = Instant::now();
     assert!(run(dir, &["build"]).status.success());
     let full = started.elapsed();
@@ -151,8 +151,8 @@ fn killed_build_never_leaves_a_partial_site() {
     // Kill builds that switch between the two variants at spread-out moments.
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut seen_partial = Vec::new();
-    for round in 0..10 {
-        large_project(dir, 800, if round % 2 == 0 { "A" } else { "B" });
+    for round in 0..8 {
+        large_project(dir, 300, if round % 2 == 0 { "A" } else { "B" });
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;

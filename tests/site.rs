@@ -1,0 +1,131 @@
+//! The built site: URL layout, cross-links, provenance marks and language
+//! markup, on the valid fixture project whose content we know line by line.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn build(project: &Path) -> std::path::PathBuf {
+    let out = run(project, &["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    project.join("site")
+}
+
+fn page(site: &Path, rel: &str) -> String {
+    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn url_layout_of_the_contract_exists() {
+    let project = valid_project();
+    let site = build(project.path());
+    for lang in ["ar", "en"] {
+        for rel in [
+            "index.html",
+            "articles/ambush/index.html",
+            "topics/index.html",
+            "topics/coalition/index.html",
+            "entities/index.html",
+            "entities/isis/index.html",
+            "timeline/index.html",
+            "figures/index.html",
+            "pages/about/index.html",
+            "feed.xml",
+        ] {
+            assert!(site.join(lang).join(rel).is_file(), "{lang}/{rel}");
+        }
+    }
+    for rel in ["index.html", "sitemap.xml", "404.html"] {
+        assert!(site.join(rel).is_file(), "{rel}");
+    }
+    let css: Vec<_> = std::fs::read_dir(site.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        css.iter().any(|n| n.starts_with("style.") && n.ends_with(".css") && n.len() > "style..css".len() + 8),
+        "{css:?}"
+    );
+}
+
+#[test]
+fn mentions_with_clitics_link_to_entity_pages() {
+    let project = valid_project();
+    let site = build(project.path());
+    let ar = page(&site, "ar/articles/ambush/index.html");
+    // plain.txt line 3: «وتوعد المسؤولون بالرد على داعش.» — the alias داعش of entity isis.
+    assert!(ar.contains("<a href=\"../../../ar/entities/isis/index.html\">داعش</a>"), "{ar}");
+    let isis = page(&site, "en/entities/isis/index.html");
+    assert!(isis.contains("../../../en/articles/ambush/index.html#p3"), "entity page links to the mention's passage");
+    assert!(isis.contains("<mark>داعش</mark>"), "snippet marks the mention");
+}
+
+#[test]
+fn figures_and_events_link_to_their_marked_quote() {
+    let project = valid_project();
+    let site = build(project.path());
+    let en = page(&site, "en/articles/coalition-entry/index.html");
+    // The figure's quote «ويضم 89 دولة» is in the seed's second line, which is passage p2 (line 1 is the headline).
+    assert!(en.contains("<a href=\"#p2\">"), "{en}");
+    assert!(en.contains("<mark>ويضم 89 دولة</mark>"), "{en}");
+    assert!(en.contains("id=\"p2\""));
+    let timeline = page(&site, "en/timeline/index.html");
+    assert!(timeline.contains("../../en/articles/ambush/index.html#p2"), "{timeline}");
+    let figures = page(&site, "ar/figures/index.html");
+    assert!(figures.contains("../../ar/articles/coalition-entry/index.html#p2"));
+}
+
+#[test]
+fn other_language_text_is_marked_up_with_lang_and_dir() {
+    let project = valid_project();
+    let site = build(project.path());
+    let en = page(&site, "en/articles/ambush/index.html");
+    assert!(
+        en.contains("<div class=\"original\" lang=\"ar\" dir=\"rtl\">"),
+        "Arabic original is isolated on English pages"
+    );
+    // Every alternate is reciprocal: each page names itself and the other language.
+    for (from, other) in [("en", "ar"), ("ar", "en")] {
+        let p = page(&site, &format!("{from}/topics/coalition/index.html"));
+        assert!(p.contains(&format!(
+            "<link rel=\"alternate\" hreflang=\"{other}\" href=\"../../../{other}/topics/coalition/index.html\">"
+        )));
+        assert!(p.contains(&format!(
+            "<link rel=\"alternate\" hreflang=\"{from}\" href=\"../../../{from}/topics/coalition/index.html\">"
+        )));
+    }
+}
+
+#[test]
+fn missing_translation_is_shown_not_blank() {
+    let project = valid_project();
+    let topic = project.path().join("content/topics/coalition.yaml");
+    std::fs::write(
+        &topic,
+        "title: {ar: \"سوريا والتحالف\"}\nsummary: {ar: \"ملخص الموضوع.\", en: \"Topic synthesis.\"}\n",
+    )
+    .unwrap();
+    let site = build(project.path());
+    let en = page(&site, "en/topics/coalition/index.html");
+    assert!(en.contains("<span class=\"untranslated\">Not yet translated:</span> <span lang=\"ar\" dir=\"rtl\">سوريا والتحالف</span>"), "{en}");
+}
+
+#[test]
+fn dates_use_month_names_of_the_page_language() {
+    let project = valid_project();
+    let site = build(project.path());
+    assert!(page(&site, "ar/articles/ambush/index.html").contains("14 ديسمبر/كانون الأول 2025"));
+    assert!(page(&site, "en/articles/ambush/index.html").contains("14 December 2025"));
+}
+
+#[test]
+fn bundled_briefing_builds_and_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("0 error(s), 0 warning(s)"), "{}", text(&out));
+    let tmp = tempfile::tempdir().unwrap();
+    let out =
+        nashra().arg("--project").arg(root).args(["build", "--out"]).arg(tmp.path().join("site")).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -15,6 +15,8 @@ const SHINGLE: usize = 5;
 const MAX_ECHO_WORDS: usize = 40;
 /// Share of a pull quote's words that must occur in its source line.
 const ECHO_COVERAGE: f32 = 0.75;
+/// Most shingles indexed per line.
+const MAX_SHINGLES: usize = 2000;
 /// Cap on the lines remembered per shingle and compared per candidate (keeps it linear).
 const CAP: usize = 6;
 
@@ -89,8 +91,10 @@ fn word_hash(word: &str) -> u64 {
 /// Hashes of every shingle of a line, combined from per-word hashes.
 fn shingle_hashes(line: &LineInfo) -> Vec<u64> {
     let hashes: Vec<u64> = words_of(line).iter().map(|w| word_hash(w)).collect();
+    // A paragraph is far shorter; the cap bounds memory on a pathological one-line file.
     hashes
         .windows(SHINGLE)
+        .take(MAX_SHINGLES)
         .map(|w| w.iter().fold(0u64, |h, x| h.rotate_left(13) ^ x.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
         .collect()
 }

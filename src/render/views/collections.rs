@@ -227,14 +227,15 @@ pub fn timeline_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
 pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
     let here = path(lang, "figures/index.html");
     let mut metrics: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    let mut values: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // metric → (as_of, value): values for different dates are a trend, not a disagreement.
+    let mut values: BTreeMap<&str, Vec<(Option<&str>, &str)>> = BTreeMap::new();
     let mut labels: BTreeMap<&str, Value> = BTreeMap::new();
     let mut by_date: Vec<&Article> = r.site.articles.iter().collect();
     by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
     for a in by_date {
         for (f, spot) in a.meta.figures.iter().zip(&r.links.figure_spots[&a.slug]) {
             labels.entry(&f.metric).or_insert_with(|| json!(r.pick(&f.label, lang)));
-            values.entry(&f.metric).or_default().push(&f.value);
+            values.entry(&f.metric).or_default().push((f.as_of.as_deref(), &f.value));
             metrics.entry(&f.metric).or_default().push(json!({
                 "value": f.value,
                 "label": r.pick(&f.label, lang),
@@ -249,7 +250,9 @@ pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
         let mut distinct = values[metric].clone();
         distinct.sort();
         distinct.dedup();
-        let entry = json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": distinct.len() > 1});
+        let disagree = distinct.windows(2).any(|w| w[0].0 == w[1].0);
+        let entry =
+            json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": disagree});
         if reports_len(&entry) > 1 { compared.push(entry) } else { single.push(entry) }
     }
     PageSpec {

@@ -2,7 +2,8 @@
 //! document (the seeds repeated to 20 MB, to show linear time). Run with
 //! `cargo bench --bench ingest`; plain `Instant` timing, no harness.
 
-#[allow(dead_code)]
+// The module is shared with the binary; what only the binary uses looks unused here.
+#[allow(dead_code, unused_imports)]
 #[path = "../src/ingest/mod.rs"]
 mod ingest;
 

@@ -16,23 +16,35 @@ use std::path::Path;
 use std::time::Instant;
 
 /// The article body that quotes are checked against, per article slug: the
-/// text ingestion keeps, with the article's `clean:` overrides applied.
-fn bodies(project: &Project) -> BTreeMap<String, String> {
-    project
-        .articles
-        .iter()
-        .filter_map(|(slug, a)| {
-            let seed = project.seeds.get(&a.value.seed)?;
-            let (doc, _) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
-            Some((slug.clone(), ingest::body_text(&doc)))
-        })
-        .collect()
+/// text ingestion keeps, with the article's `clean:` overrides applied. An
+/// override that matches no line is a warning: it is stale or mistyped.
+fn bodies(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let mut bodies = BTreeMap::new();
+    for (slug, a) in &project.articles {
+        let Some(seed) = project.seeds.get(&a.value.seed) else { continue };
+        let (doc, report) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
+        for name in report.unmatched {
+            let (line, col) = a.locator.locate(&format!("clean.{name}"));
+            diags.push(
+                Diagnostic::warning(
+                    &a.path,
+                    line,
+                    col,
+                    format!("clean.{name} matches no line of seeds/{}", a.value.seed),
+                )
+                .with_hint("remove it, or check it against `nashra extract` of the seed"),
+            );
+        }
+        bodies.insert(slug.clone(), ingest::body_text(&doc));
+    }
+    bodies
 }
 
 /// Loads and validates the project; returns it with every diagnostic, sorted.
 pub fn load_checked(root: &Path) -> (Project, Vec<Diagnostic>) {
     let (project, mut diags) = load::load(root);
-    diags.extend(validate::validate(&project, &bodies(&project)));
+    let bodies = bodies(&project, &mut diags);
+    diags.extend(validate::validate(&project, &bodies));
     diag::sort(&mut diags);
     (project, diags)
 }

@@ -40,6 +40,8 @@ pub struct Links {
     pub event_spots: HashMap<String, Vec<Option<QuoteSpot>>>,
     /// article → related article slugs, best first.
     pub related: HashMap<String, Vec<String>>,
+    /// article → (entity, mention count), most mentioned first; explicit entities count 0 when unmentioned.
+    pub article_entities: HashMap<String, Vec<(String, usize)>>,
     /// entity → (article, mention count), articles newest first.
     pub entity_articles: BTreeMap<String, Vec<(String, usize)>>,
     /// entity → co-occurring entities with the number of shared articles, most first.
@@ -93,11 +95,18 @@ impl MentionFinder {
     }
 
     /// Mentions in `text`, as byte ranges of `text`, in order.
+    #[cfg(test)]
     pub fn find(&self, text: &str) -> Vec<Mention> {
+        let p = Passage { id: String::new(), text: text.to_string() };
+        self.find_in(&FoldedPassage::new(&p))
+    }
+
+    /// Mentions in a passage, as byte ranges of its text, in order.
+    pub fn find_in(&self, passage: &FoldedPassage) -> Vec<Mention> {
         let Some(ac) = &self.automaton else { return Vec::new() };
-        let (folded, map) = fold_with_map(text);
+        let (text, folded, map) = (&passage.passage.text, &passage.folded, &passage.map);
         let mut out = Vec::new();
-        for m in ac.find_iter(&folded) {
+        for m in ac.find_iter(folded) {
             let (entity, prefixes) = &self.patterns[m.pattern().as_usize()];
             if folded[m.end()..].chars().next().is_some_and(char::is_alphanumeric) {
                 continue; // inside a longer word
@@ -122,16 +131,34 @@ impl MentionFinder {
     }
 }
 
+/// A passage with its folded text, computed once and shared by mention
+/// finding and quote location.
+pub struct FoldedPassage<'a> {
+    /// The passage.
+    pub passage: &'a Passage,
+    /// Its text after [`fold`].
+    folded: String,
+    /// Byte offset in the original for every folded byte (see [`fold_with_map`]).
+    map: Vec<usize>,
+}
+
+impl FoldedPassage<'_> {
+    /// Folds `passage` once.
+    pub fn new(passage: &Passage) -> FoldedPassage<'_> {
+        let (folded, map) = fold_with_map(&passage.text);
+        FoldedPassage { passage, folded, map }
+    }
+}
+
 /// Where `quote` occurs in the passages, matched after folding.
-pub fn locate_quote(quote: &str, passages: &[&Passage]) -> Option<QuoteSpot> {
+pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot> {
     let needle = fold(quote);
     if needle.is_empty() {
         return None;
     }
     passages.iter().find_map(|p| {
-        let (folded, map) = fold_with_map(&p.text);
-        let at = folded.find(&needle)?;
-        Some(QuoteSpot { passage: p.id.clone(), range: map[at]..map[at + needle.len()] })
+        let at = p.folded.find(&needle)?;
+        Some(QuoteSpot { passage: p.passage.id.clone(), range: p.map[at]..p.map[at + needle.len()] })
     })
 }
 
@@ -141,16 +168,16 @@ pub fn link(site: &Site) -> Links {
     let mut links = Links::default();
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new(); // article → entity → n
     for a in &site.articles {
-        let passages: Vec<&Passage> = a.passages().collect();
+        let passages: Vec<FoldedPassage> = a.passages().map(FoldedPassage::new).collect();
         let mut per_passage = BTreeMap::new();
         let entry = counts.entry(a.slug.clone()).or_default();
         for p in &passages {
-            let found = finder.find(&p.text);
+            let found = finder.find_in(p);
             for m in &found {
                 *entry.entry(m.entity.clone()).or_default() += 1;
             }
             if !found.is_empty() {
-                per_passage.insert(p.id.clone(), found);
+                per_passage.insert(p.passage.id.clone(), found);
             }
         }
         links.mentions.insert(a.slug.clone(), per_passage);
@@ -166,9 +193,12 @@ pub fn link(site: &Site) -> Links {
         }
     }
     for a in &site.articles {
-        for (entity, n) in &counts[&a.slug] {
+        let mut named: Vec<(String, usize)> = counts[&a.slug].iter().map(|(e, n)| (e.clone(), *n)).collect();
+        for (entity, n) in &named {
             links.entity_articles.entry(entity.clone()).or_default().push((a.slug.clone(), *n));
         }
+        named.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        links.article_entities.insert(a.slug.clone(), named);
     }
     let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
     for entities in counts.values() {
@@ -292,9 +322,10 @@ mod tests {
     fn quotes_are_located_in_their_passage() {
         let p1 = Passage { id: "p1".into(), text: "مقدمة".into() };
         let p2 = Passage { id: "p3".into(), text: "قتل 14 إرهابيًا واعتقال 119 آخرين".into() };
-        let spot = locate_quote("واعتقال 119", &[&p1, &p2]).unwrap();
+        let passages = [FoldedPassage::new(&p1), FoldedPassage::new(&p2)];
+        let spot = locate_quote("واعتقال 119", &passages).unwrap();
         assert_eq!(spot.passage, "p3");
         assert_eq!(&p2.text[spot.range], "واعتقال 119");
-        assert!(locate_quote("غير موجود", &[&p1, &p2]).is_none());
+        assert!(locate_quote("غير موجود", &passages).is_none());
     }
 }

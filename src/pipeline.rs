@@ -5,6 +5,7 @@
 //! its diagnostics, serve it from memory, or archive it.
 
 use crate::diag::{self, Diagnostic};
+use crate::ingest::Extraction;
 use crate::load::{self, Project};
 use crate::output::{self, Output};
 use crate::render::{self, theme};
@@ -15,11 +16,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-/// The article body that quotes are checked against, per article slug: the
-/// text ingestion keeps, with the article's `clean:` overrides applied. An
-/// override that matches no line is a warning: it is stale or mistyped.
-fn bodies(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
-    let mut bodies = BTreeMap::new();
+/// Ingests every article's seed once, with its `clean:` overrides. An override
+/// that matches no line is a warning: it is stale or mistyped.
+fn extract_all(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
+    let mut documents = BTreeMap::new();
     for (slug, a) in &project.articles {
         let Some(seed) = project.seeds.get(&a.value.seed) else { continue };
         let (doc, report) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
@@ -35,27 +35,40 @@ fn bodies(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, St
                 .with_hint("remove it, or check it against `nashra extract` of the seed"),
             );
         }
-        bodies.insert(slug.clone(), ingest::body_text(&doc));
+        documents.insert(slug.clone(), doc);
     }
-    bodies
+    documents
 }
 
-/// Loads and validates the project; returns it with every diagnostic, sorted.
-pub fn load_checked(root: &Path) -> (Project, Vec<Diagnostic>) {
+/// A loaded, validated project: what `check` reports and `compile` builds from.
+pub struct Checked {
+    /// The typed content.
+    pub project: Project,
+    /// Each article's extracted seed, by article slug.
+    pub documents: BTreeMap<String, Extraction>,
+    /// Every diagnostic, sorted.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Loads, ingests and validates the project. Quotes are matched against the
+/// article body ingestion keeps, not the whole seed.
+pub fn load_checked(root: &Path) -> Checked {
     let (project, mut diags) = load::load(root);
-    let bodies = bodies(&project, &mut diags);
+    let documents = extract_all(&project, &mut diags);
+    let bodies: BTreeMap<String, String> =
+        documents.iter().map(|(slug, doc)| (slug.clone(), ingest::body_text(doc))).collect();
     diags.extend(validate::validate(&project, &bodies));
     diag::sort(&mut diags);
-    (project, diags)
+    Checked { project, documents, diags }
 }
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
 pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
-    let (project, mut diags) = load_checked(root);
+    let Checked { project, documents, mut diags } = load_checked(root);
     if diag::has_errors(&diags) {
         return (None, diags);
     }
-    let Some(site) = Site::from_project(&project, drafts) else {
+    let Some(site) = Site::from_project(&project, &documents, drafts) else {
         return (None, diags);
     };
     let theme =
@@ -85,7 +98,7 @@ pub fn report(diags: &[Diagnostic]) {
 
 /// `nashra check`: true when there are no errors.
 pub fn check(root: &Path, json: bool) -> bool {
-    let (_, diags) = load_checked(root);
+    let diags = load_checked(root).diags;
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if json {
         let doc = serde_json::json!({"errors": errors, "warnings": diags.len() - errors, "diagnostics": diags});

@@ -4,9 +4,9 @@
 //! resolves and every date parses. Articles come newest first.
 
 use crate::ingest::{self, Block, Extraction};
-use crate::load::{Project, Seed};
-use crate::model::{ArticleFile, EntityFile, Language, PartialDate, SiteConfig, TopicFile};
-use std::collections::BTreeMap;
+use crate::load::Project;
+use crate::model::{ArticleFile, Dir, EntityFile, Language, PartialDate, SiteConfig, TopicFile};
+use std::collections::{BTreeMap, HashMap};
 
 /// A briefing, ready to link and render.
 #[derive(Debug)]
@@ -17,6 +17,8 @@ pub struct Site {
     pub languages: Vec<Language>,
     /// Articles, newest first, then by slug.
     pub articles: Vec<Article>,
+    /// Position in `articles` by slug.
+    article_index: HashMap<String, usize>,
     /// Topics by slug.
     pub topics: BTreeMap<String, TopicFile>,
     /// Entities by slug.
@@ -41,6 +43,8 @@ pub struct Article {
     pub original_title: Option<String>,
     /// The cleaned original text.
     pub body: Vec<BodyBlock>,
+    /// The language the original text is written in.
+    pub original: Language,
 }
 
 /// A block of an article's original text.
@@ -73,6 +77,24 @@ impl Article {
             BodyBlock::List(items) => items.as_slice(),
         })
     }
+}
+
+/// The language an original text is written in: Arabic unless Latin letters dominate.
+fn original_language(body: &[BodyBlock]) -> Language {
+    let (mut arabic, mut latin) = (0usize, 0usize);
+    let passages = body.iter().flat_map(|b| match b {
+        BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
+        BodyBlock::List(items) => items.as_slice(),
+    });
+    for c in passages.flat_map(|p| p.text.chars()).take(4000) {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            arabic += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    let code = if latin > arabic * 2 { "en" } else { "ar" };
+    Language { code: code.into(), dir: Dir::of(code) }
 }
 
 /// Turns an extraction into body blocks with unique passage ids.
@@ -117,6 +139,11 @@ pub enum Drafts {
 }
 
 impl Site {
+    /// The article with this slug, if it is built.
+    pub fn article(&self, slug: &str) -> Option<&Article> {
+        self.article_index.get(slug).map(|&i| &self.articles[i])
+    }
+
     /// A site with nothing in it, for tests.
     #[cfg(test)]
     pub fn empty() -> Site {
@@ -124,6 +151,7 @@ impl Site {
             config: serde_yaml::from_str("title: {en: t}\nlanguages: [en]").expect("valid literal"),
             languages: vec![],
             articles: vec![],
+            article_index: HashMap::new(),
             topics: BTreeMap::new(),
             entities: BTreeMap::new(),
             pages: Vec::new(),
@@ -132,25 +160,27 @@ impl Site {
 
     /// Builds the model from a loaded project that passed validation.
     /// Projects with errors never reach here; missing pieces are skipped, not invented.
-    pub fn from_project(project: &Project, drafts: Drafts) -> Option<Site> {
+    pub fn from_project(project: &Project, documents: &BTreeMap<String, Extraction>, drafts: Drafts) -> Option<Site> {
         let config = project.site.as_ref()?.value.clone();
         let mut articles: Vec<Article> = project
             .articles
             .values()
             .filter(|a| drafts == Drafts::Include || !a.value.draft)
             .filter_map(|a| {
-                let seed: &Seed = project.seeds.get(&a.value.seed)?;
-                let (doc, _) = ingest::extract_with(&seed.text, &overrides_of(&a.value));
+                let doc = documents.get(&a.slug)?;
+                let body = body_of(doc);
                 Some(Article {
+                    original: original_language(&body),
                     slug: a.slug.clone(),
                     meta: a.value.clone(),
                     date: PartialDate::parse(&a.value.date)?,
                     original_title: doc.title.clone(),
-                    body: body_of(&doc),
+                    body,
                 })
             })
             .collect();
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        let article_index = articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
         let mut pages: Vec<(i64, String, PageVersions)> = project
             .pages
             .iter()
@@ -168,6 +198,7 @@ impl Site {
             config,
             languages: project.languages.clone(),
             articles,
+            article_index,
             topics: project.topics.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
             entities: project.entities.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
             pages,

@@ -116,7 +116,7 @@ pub struct Renderer<'a> {
     stylesheet: BTreeMap<String, String>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
     /// An interface string of the theme.
     pub fn string(&self, lang: &Language, key: &str) -> String {
         self.theme.strings.get(&lang.code).and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
@@ -137,23 +137,30 @@ impl Renderer<'_> {
         self.pick_with(map, lang, markdown::to_inline_html)
     }
 
+    /// The page language's text of a field, else the first site language that has one
+    /// (then `true`: the page's own translation is missing).
+    fn version<'m>(&self, map: &'m Localized, lang: &'m Language) -> Option<(&'m Language, &'m String, bool)>
+    where
+        'a: 'm,
+    {
+        let usable = |l: &'m Language| map.get(&l.code).filter(|t| !t.trim().is_empty()).map(|t| (l, t));
+        usable(lang)
+            .map(|(l, t)| (l, t, false))
+            .or_else(|| self.site.languages.iter().find_map(usable).map(|(l, t)| (l, t, true)))
+    }
+
     fn pick_with(&self, map: &Localized, lang: &Language, to_html: impl Fn(&str, Dir) -> String) -> Text {
-        let usable = |l: &Language| map.get(&l.code).filter(|t| !t.trim().is_empty()).map(|t| (l.clone(), t));
-        let found =
-            usable(lang).map(|x| (x, false)).or_else(|| self.site.languages.iter().find_map(usable).map(|x| (x, true)));
-        match found {
-            Some(((l, t), missing)) => Text { html: to_html(t, l.dir), lang: l.code, dir: l.dir.as_str(), missing },
+        match self.version(map, lang) {
+            Some((l, t, missing)) => {
+                Text { html: to_html(t, l.dir), lang: l.code.clone(), dir: l.dir.as_str(), missing }
+            }
             None => Text { html: String::new(), lang: lang.code.clone(), dir: lang.dir.as_str(), missing: true },
         }
     }
 
     /// Plain text of a field in the page language (for titles and feeds), falling back like [`Self::pick`].
     pub fn plain(&self, map: &Localized, lang: &Language) -> String {
-        map.get(&lang.code)
-            .filter(|t| !t.trim().is_empty())
-            .or_else(|| self.site.languages.iter().find_map(|l| map.get(&l.code).filter(|t| !t.trim().is_empty())))
-            .cloned()
-            .unwrap_or_default()
+        self.version(map, lang).map(|(_, t, _)| t.clone()).unwrap_or_default()
     }
 
     fn render_page(&self, page: &PageSpec) -> Result<String, Diagnostic> {

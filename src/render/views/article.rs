@@ -10,23 +10,6 @@ use crate::site::{Article, BodyBlock, Passage};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// The language an original text is written in: Arabic unless Latin letters dominate.
-pub fn original_language(a: &Article) -> Language {
-    let (mut arabic, mut latin) = (0usize, 0usize);
-    for c in a.passages().flat_map(|p| p.text.chars()).take(4000) {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            arabic += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
-        }
-    }
-    if latin > arabic * 2 {
-        Language { code: "en".into(), dir: Dir::Ltr }
-    } else {
-        Language { code: "ar".into(), dir: Dir::Rtl }
-    }
-}
-
 /// Link to where a quote sits, from page `from`.
 pub fn spot_href(from: &str, lang: &Language, article: &str, spot: &Option<QuoteSpot>) -> Option<String> {
     spot.as_ref().map(|s| {
@@ -51,20 +34,12 @@ fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSp
         .filter_map(|t| site.topics.get(t).map(|topic| (t, topic)))
         .map(|(slug, t)| json!({"href": href(&here, &path(lang, &format!("topics/{slug}/index.html"))), "title": r.pick(&t.title, lang)}))
         .collect();
-    let counts: HashMap<&str, usize> = r
-        .links
-        .entity_articles
+    let entities: Vec<Value> = r.links.article_entities[&a.slug]
         .iter()
-        .filter_map(|(e, list)| list.iter().find(|(s, _)| s == &a.slug).map(|(_, n)| (e.as_str(), *n)))
-        .collect();
-    let mut entity_slugs: Vec<&str> = counts.keys().copied().collect();
-    entity_slugs.sort_by(|x, y| counts[y].cmp(&counts[x]).then(x.cmp(y)));
-    let entities: Vec<Value> = entity_slugs
-        .iter()
-        .filter_map(|slug| site.entities.get(*slug).map(|e| (slug, e)))
-        .map(|(slug, e)| {
+        .filter_map(|(slug, n)| site.entities.get(slug).map(|e| (slug, e, n)))
+        .map(|(slug, e, n)| {
             json!({"href": href(&here, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang),
-                   "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())), "count": counts[*slug]})
+                   "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())), "count": n})
         })
         .collect();
     let figure_spots = &r.links.figure_spots[&a.slug];
@@ -90,10 +65,10 @@ fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSp
     events.sort_by_key(|x| x.0);
     let related: Vec<Value> = r.links.related[&a.slug]
         .iter()
-        .filter_map(|s| site.articles.iter().find(|x| &x.slug == s))
+        .filter_map(|s| site.article(s))
         .map(|x| article_card(r, x, lang, &here))
         .collect();
-    let original = original_language(a);
+    let original = &a.original;
     let source = m
         .source
         .as_ref()

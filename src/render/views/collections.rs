@@ -1,7 +1,7 @@
 //! Pages that gather across articles: topics, entities, the timeline, figures.
 
 use super::article::spot_href;
-use super::{article_card, crumbs, date, everywhere, href, path};
+use super::{article_card, crumbs, date, everywhere, href, path, section};
 use crate::link::QuoteSpot;
 use crate::model::{EntityKind, Event, Language, PartialDate, TopicFile};
 use crate::render::html::{Span, annotate};
@@ -68,10 +68,8 @@ pub fn topic_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>
         by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
         let mut entity_counts: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &articles {
-            for (e, list) in &r.links.entity_articles {
-                if list.iter().any(|(s, n)| s == &a.slug && *n > 0) || a.meta.entities.contains(e) {
-                    *entity_counts.entry(e.as_str()).or_default() += 1;
-                }
+            for (e, _) in &r.links.article_entities[&a.slug] {
+                *entity_counts.entry(e.as_str()).or_default() += 1;
             }
         }
         let mut key: Vec<(&str, usize)> = entity_counts.into_iter().collect();
@@ -94,15 +92,7 @@ pub fn topic_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>
             path: here,
         });
     }
-    pages.push(PageSpec {
-        title: r.string(lang, "nav_topics"),
-        crumbs: crumbs(r, lang, &[]),
-        path: index_path,
-        template: "topics.html",
-        lang,
-        alternates: everywhere(r, "topics/index.html"),
-        context: json!({"topics": cards}),
-    });
+    pages.push(section(r, lang, "topics/index.html", "topics.html", "nav_topics", json!({"topics": cards})));
     pages
 }
 
@@ -146,9 +136,9 @@ pub fn entity_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a
             .push(json!({"href": href(&index_path, &here), "name": r.pick(&e.name, lang), "count": mentioned.len()}));
         let articles: Vec<Value> = mentioned
             .iter()
-            .filter_map(|(a, n)| site.articles.iter().find(|x| &x.slug == a).map(|x| (x, n)))
+            .filter_map(|(a, n)| site.article(a).map(|x| (x, n)))
             .map(|(a, n)| {
-                let original = super::article::original_language(a);
+                let original = &a.original;
                 let mut snippets = Vec::new();
                 for p in a.passages() {
                     for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
@@ -197,30 +187,15 @@ pub fn entity_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a
         .into_iter()
         .map(|(kind, list)| json!({"kind": r.string(lang, &format!("kinds_{}", kind.as_str())), "id": kind.as_str(), "entities": list}))
         .collect();
-    pages.push(PageSpec {
-        title: r.string(lang, "nav_entities"),
-        crumbs: crumbs(r, lang, &[]),
-        path: index_path,
-        template: "entities.html",
-        lang,
-        alternates: everywhere(r, "entities/index.html"),
-        context: json!({"groups": groups}),
-    });
+    pages.push(section(r, lang, "entities/index.html", "entities.html", "nav_entities", json!({"groups": groups})));
     pages
 }
 
 /// Every event of every article, by date.
 pub fn timeline_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
     let here = path(lang, "timeline/index.html");
-    PageSpec {
-        title: r.string(lang, "nav_timeline"),
-        crumbs: crumbs(r, lang, &[]),
-        template: "timeline.html",
-        lang,
-        alternates: everywhere(r, "timeline/index.html"),
-        context: json!({"events": timeline_entries(r, lang, &here, r.site.articles.iter())}),
-        path: here,
-    }
+    let events = timeline_entries(r, lang, &here, r.site.articles.iter());
+    section(r, lang, "timeline/index.html", "timeline.html", "nav_timeline", json!({"events": events}))
 }
 
 /// Figures by metric, side by side across sources; disagreements flagged.
@@ -251,21 +226,17 @@ pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
         distinct.sort();
         distinct.dedup();
         let disagree = distinct.windows(2).any(|w| w[0].0 == w[1].0);
+        let several = reports.len() > 1;
         let entry =
             json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": disagree});
-        if reports_len(&entry) > 1 { compared.push(entry) } else { single.push(entry) }
+        if several { compared.push(entry) } else { single.push(entry) }
     }
-    PageSpec {
-        title: r.string(lang, "nav_figures"),
-        crumbs: crumbs(r, lang, &[]),
-        template: "figures.html",
+    section(
+        r,
         lang,
-        alternates: everywhere(r, "figures/index.html"),
-        context: json!({"compared": compared, "single": single}),
-        path: here,
-    }
-}
-
-fn reports_len(entry: &Value) -> usize {
-    entry["reports"].as_array().map_or(0, Vec::len)
+        "figures/index.html",
+        "figures.html",
+        "nav_figures",
+        json!({"compared": compared, "single": single}),
+    )
 }

@@ -52,6 +52,26 @@ pub fn crumbs(r: &Renderer, lang: &Language, extra: &[(&str, &str)]) -> Vec<(Str
     c
 }
 
+/// A section page at `<lang>/<rest>`, one level under home, titled by an interface string.
+pub fn section<'a>(
+    r: &Renderer<'a>,
+    lang: &'a Language,
+    rest: &str,
+    template: &'static str,
+    title_key: &str,
+    context: Value,
+) -> PageSpec<'a> {
+    PageSpec {
+        title: r.string(lang, title_key),
+        crumbs: crumbs(r, lang, &[]),
+        path: path(lang, rest),
+        template,
+        lang,
+        alternates: everywhere(r, rest),
+        context,
+    }
+}
+
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang));
@@ -124,15 +144,7 @@ fn lead(mut t: Text) -> Text {
 fn articles_index<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
     let here = path(lang, "articles/index.html");
     let articles: Vec<Value> = r.site.articles.iter().map(|a| article_card(r, a, lang, &here)).collect();
-    PageSpec {
-        title: r.string(lang, "nav_articles"),
-        crumbs: crumbs(r, lang, &[]),
-        path: here,
-        template: "articles.html",
-        lang,
-        alternates: everywhere(r, "articles/index.html"),
-        context: json!({"articles": articles}),
-    }
+    section(r, lang, "articles/index.html", "articles.html", "nav_articles", json!({"articles": articles}))
 }
 
 fn free_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {

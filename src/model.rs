@@ -132,6 +132,66 @@ pub struct Figure {
     pub quote: Option<String>,
 }
 
+/// The numbers a figure's value admits, so that two reports can be compared:
+/// `89`, `2,500-3,000`, `>80`, `>=80`, `<10`, `<=10`, `~80` (read as within 10 %).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bounds {
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+    hi_open: bool,
+}
+
+impl Bounds {
+    fn parse(value: &str) -> Option<Bounds> {
+        let v: String = value.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+        let num = |s: &str| s.parse::<f64>().ok().filter(|n| n.is_finite());
+        let closed = |lo, hi| Bounds { lo, lo_open: false, hi, hi_open: false };
+        let b = if let Some(n) = v.strip_prefix(">=") {
+            Bounds { hi: f64::INFINITY, hi_open: true, ..closed(num(n)?, 0.0) }
+        } else if let Some(n) = v.strip_prefix("<=") {
+            Bounds { lo: f64::NEG_INFINITY, lo_open: true, ..closed(0.0, num(n)?) }
+        } else if let Some(n) = v.strip_prefix('>') {
+            Bounds { lo: num(n)?, lo_open: true, hi: f64::INFINITY, hi_open: true }
+        } else if let Some(n) = v.strip_prefix('<') {
+            Bounds { lo: f64::NEG_INFINITY, lo_open: true, hi: num(n)?, hi_open: true }
+        } else if let Some(n) = v.strip_prefix('~') {
+            let n = num(n)?;
+            closed(n - n.abs() / 10.0, n + n.abs() / 10.0)
+        } else if let Some((a, b)) = v.split_once('-').filter(|(a, _)| !a.is_empty()) {
+            closed(num(a)?, num(b)?)
+        } else {
+            let n = num(&v)?;
+            closed(n, n)
+        };
+        (b.lo <= b.hi).then_some(b)
+    }
+
+    fn overlaps(&self, other: &Bounds) -> bool {
+        let (lo, lo_open) = match self.lo.total_cmp(&other.lo) {
+            std::cmp::Ordering::Greater => (self.lo, self.lo_open),
+            std::cmp::Ordering::Less => (other.lo, other.lo_open),
+            std::cmp::Ordering::Equal => (self.lo, self.lo_open || other.lo_open),
+        };
+        let (hi, hi_open) = match self.hi.total_cmp(&other.hi) {
+            std::cmp::Ordering::Less => (self.hi, self.hi_open),
+            std::cmp::Ordering::Greater => (other.hi, other.hi_open),
+            std::cmp::Ordering::Equal => (self.hi, self.hi_open || other.hi_open),
+        };
+        lo < hi || (lo == hi && !lo_open && !hi_open)
+    }
+}
+
+/// True when two reported values of one metric cannot both be right: their numbers do not
+/// overlap (`89` and `>80` agree; `89` and `80` do not). Values that are not numbers or
+/// number ranges conflict when their text differs.
+pub fn values_conflict(a: &str, b: &str) -> bool {
+    match (Bounds::parse(a), Bounds::parse(b)) {
+        (Some(x), Some(y)) => !x.overlaps(&y),
+        _ => a.trim() != b.trim(),
+    }
+}
+
 /// A dated event, for the timeline.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +230,10 @@ pub struct Clean {
 pub struct ArticleFile {
     /// File name under `seeds/`.
     pub seed: String,
+    /// The seed lines that hold this article (`FROM-TO`, 1-based, inclusive), when the seed
+    /// holds several; parsed by [`LineRange::parse`]. Absent: the whole seed.
+    #[serde(default, deserialize_with = "opt_scalar_string")]
+    pub lines: Option<String>,
     /// Headline per language.
     pub title: Localized,
     /// Publication date of the source, `YYYY-MM-DD`.
@@ -207,6 +271,48 @@ pub struct ArticleFile {
     /// A draft is left out of `build` and `snapshot` unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+}
+
+impl ArticleFile {
+    /// The seed lines this article is read from; `None` for the whole seed or an invalid
+    /// range (which validation reports).
+    pub fn line_range(&self) -> Option<LineRange> {
+        self.lines.as_deref().and_then(LineRange::parse)
+    }
+}
+
+/// An inclusive range of 1-based seed lines: `lines: 69-79`, or `lines: 79` for one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRange {
+    /// First line.
+    pub from: usize,
+    /// Last line (inclusive).
+    pub to: usize,
+}
+
+impl LineRange {
+    /// Parses `FROM-TO` or `LINE` (spaces around `-` allowed); `None` unless both are whole
+    /// numbers from 1 and `from <= to`.
+    pub fn parse(s: &str) -> Option<LineRange> {
+        let number = |p: &str| p.trim().parse::<usize>().ok().filter(|&n| n >= 1);
+        let (from, to) = match s.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => (number(s)?, number(s)?),
+        };
+        (from <= to).then_some(LineRange { from, to })
+    }
+
+    /// True when the two ranges share at least one line.
+    pub fn overlaps(&self, other: &LineRange) -> bool {
+        self.from <= other.to && other.from <= self.to
+    }
+}
+
+impl fmt::Display for LineRange {
+    /// `FROM-TO`, as written in article files.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.from, self.to)
+    }
 }
 
 /// `content/topics/<slug>.yaml`.
@@ -378,6 +484,38 @@ mod tests {
         assert!(PartialDate::parse("25-01-01").is_none());
         assert!(PartialDate::parse("2025-10-18").unwrap().is_full());
         assert!(PartialDate::parse("2024") < PartialDate::parse("2024-12"));
+    }
+
+    #[test]
+    fn line_ranges() {
+        let r = |s| LineRange::parse(s).map(|r| r.to_string());
+        assert_eq!(r("69-79"), Some("69-79".into()));
+        assert_eq!(r(" 69 - 79 "), Some("69-79".into()));
+        assert_eq!(r("79"), Some("79-79".into()));
+        for bad in ["79-69", "0-5", "-5", "5-", "a-b", "1-2-3", "", "1.5-2"] {
+            assert_eq!(r(bad), None, "{bad:?}");
+        }
+        let range = |s| LineRange::parse(s).unwrap();
+        assert!(range("1-10").overlaps(&range("10-20")));
+        assert!(range("10-20").overlaps(&range("1-10")));
+        assert!(range("5-6").overlaps(&range("1-10")));
+        assert!(!range("1-9").overlaps(&range("10-20")));
+        assert!(!range("11-20").overlaps(&range("1-10")));
+    }
+
+    #[test]
+    fn reported_values_conflict_only_when_their_numbers_cannot_overlap() {
+        for (a, b) in [("89", ">80"), ("89", "89"), ("2500-3000", "3000-5000"), ("2,500", "2500"), ("<=10", "10")] {
+            assert!(!values_conflict(a, b), "{a} vs {b}");
+            assert!(!values_conflict(b, a), "{b} vs {a}");
+        }
+        assert!(!values_conflict("~80", "85"));
+        for (a, b) in [("89", "80"), (">80", "80"), ("<10", "10"), ("2500-2900", "3000-5000"), ("~80", "95")] {
+            assert!(values_conflict(a, b), "{a} vs {b}");
+            assert!(values_conflict(b, a), "{b} vs {a}");
+        }
+        assert!(values_conflict("dozens", "hundreds"));
+        assert!(!values_conflict("dozens", "dozens"));
     }
 
     #[test]

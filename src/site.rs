@@ -117,11 +117,14 @@ pub fn body_of(doc: &Extraction) -> Vec<BodyBlock> {
         .collect()
 }
 
-/// Compiles an article's `clean:` block; invalid regexes were reported by validation.
+/// Compiles an article's `clean:` block and `lines:` range; invalid regexes and ranges were
+/// reported by validation.
 pub fn overrides_of(meta: &ArticleFile) -> ingest::Overrides {
-    let Some(clean) = &meta.clean else { return ingest::Overrides::default() };
+    let lines = meta.line_range().map(|r| r.from..=r.to);
+    let Some(clean) = &meta.clean else { return ingest::Overrides { lines, ..ingest::Overrides::default() } };
     let compile = |list: &[String]| list.iter().filter_map(|r| regex::Regex::new(r).ok()).collect();
     ingest::Overrides {
+        lines,
         title_line: clean.title_line,
         drop: compile(&clean.drop),
         keep: compile(&clean.keep),

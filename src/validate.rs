@@ -4,9 +4,10 @@
 //! Works on whatever `load` could read, and reports every problem it finds.
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::ingest;
 use crate::load::locate::Locator;
 use crate::load::{Loaded, Project, is_valid_slug};
-use crate::model::{Localized, PartialDate};
+use crate::model::{ArticleFile, LineRange, Localized, PartialDate};
 use crate::text::fold;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,7 +60,52 @@ pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Dia
     for versions in project.pages.values() {
         out.page(versions);
     }
+    overlapping_articles(project, &mut diags);
     diags
+}
+
+/// Two articles that read the same lines of one seed share their text: a warning on the
+/// second (by slug), naming the first. An article without `lines:` reads the whole seed.
+fn overlapping_articles(project: &Project, diags: &mut Vec<Diagnostic>) {
+    let mut by_seed: BTreeMap<&str, Vec<(&Loaded<ArticleFile>, LineRange)>> = BTreeMap::new();
+    for article in project.articles.values() {
+        let a = &article.value;
+        let Some(seed) = project.seeds.get(&a.seed) else { continue };
+        let whole = LineRange { from: 1, to: ingest::line_count(&seed.text).max(1) };
+        let range = match &a.lines {
+            None => whole,
+            Some(text) => match LineRange::parse(text) {
+                Some(r) => r,
+                None => continue, // reported as invalid
+            },
+        };
+        by_seed.entry(a.seed.as_str()).or_default().push((article, range));
+    }
+    for (seed, articles) in by_seed {
+        for (i, (later, range)) in articles.iter().enumerate() {
+            let Some((earlier, other)) = articles[..i].iter().find(|(_, r)| r.overlaps(range)) else { continue };
+            let at = At { path: &later.path, locator: &later.locator };
+            let describe = |a: &ArticleFile, r: &LineRange| match a.lines {
+                Some(_) => format!("lines {r}"),
+                None => "the whole seed".to_string(),
+            };
+            let field = if later.value.lines.is_some() { "lines" } else { "seed" };
+            diags.push(
+                at.warning(
+                    field,
+                    format!(
+                        "this article reads {} of seeds/{seed}, overlapping {} of article '{}'",
+                        describe(&later.value, range),
+                        describe(&earlier.value, other),
+                        earlier.slug
+                    ),
+                )
+                .with_hint(format!(
+                    "give each article on seeds/{seed} its own lines: FROM-TO (see `nashra extract seeds/{seed}`)"
+                )),
+            );
+        }
+    }
 }
 
 fn check_site(site: &Loaded<crate::model::SiteConfig>, diags: &mut Vec<Diagnostic>) {
@@ -162,7 +208,7 @@ impl Checker<'_> {
         self.diags.push(at.error(field, format!("unknown {kind} '{slug}'")).with_hint(hint));
     }
 
-    fn article(&mut self, article: &Loaded<crate::model::ArticleFile>, bodies: &BTreeMap<String, String>) {
+    fn article(&mut self, article: &Loaded<ArticleFile>, bodies: &BTreeMap<String, String>) {
         let a = &article.value;
         let at = At { path: &article.path, locator: &article.locator };
         self.seed_reference(&at, &a.seed);
@@ -200,7 +246,9 @@ impl Checker<'_> {
                 self.reference(&at, &format!("related[{i}]"), ("article", "articles"), slug, p.articles.keys());
             }
         }
-        let body = bodies.get(&article.slug).map(|b| fold(b));
+        let range_ok = self.line_range(&at, a);
+        // With a broken range the body is not this article's: quotes are checked once it is fixed.
+        let body = bodies.get(&article.slug).filter(|_| range_ok).map(|b| fold(b));
         for (i, f) in a.figures.iter().enumerate() {
             let field = format!("figures[{i}]");
             if !is_valid_slug(&f.metric) {
@@ -249,6 +297,30 @@ impl Checker<'_> {
                     .with_hint("remove `draft: true` when the article is ready"),
             );
         }
+    }
+
+    /// Checks `lines:` against the seed; false when it is unusable.
+    fn line_range(&mut self, at: &At, a: &crate::model::ArticleFile) -> bool {
+        let Some(text) = &a.lines else { return true };
+        let Some(range) = LineRange::parse(text) else {
+            self.diags.push(at.error("lines", format!("invalid line range '{text}'")).with_hint(
+                "write lines: FROM-TO with FROM <= TO, 1-based and inclusive, as `nashra extract` numbers the seed's lines, e.g. lines: 69-79",
+            ));
+            return false;
+        };
+        let Some(seed) = self.project.seeds.get(&a.seed) else { return true }; // reported by seed_reference
+        let count = ingest::line_count(&seed.text);
+        if range.to > count {
+            self.diags.push(
+                at.error("lines", format!("lines {range} go past the end of seeds/{} ({count} lines)", a.seed))
+                    .with_hint(format!(
+                        "the last line of the seed is {count}; check the range with `nashra extract seeds/{}`",
+                        a.seed
+                    )),
+            );
+            return false;
+        }
+        true
     }
 
     fn seed_reference(&mut self, at: &At, seed: &str) {

@@ -129,3 +129,59 @@ fn bundled_briefing_builds_and_checks_clean() {
         nashra().arg("--project").arg(root).args(["build", "--out"]).arg(tmp.path().join("site")).output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// A seed holding two articles, the second appended after "اقرأ أيضاً": line 7 is its
+/// headline and line 9 holds the quoted figure.
+const DIGEST: &str = "دمشق تنضم إلى التحالف الدولي\n\
+أعلنت دمشق انضمامها إلى التحالف الدولي ضد داعش، في خطوة ينتظرها المراقبون منذ أشهر.\n\
+\n\
+اقرأ أيضاً:\n\
+\n\
+\n\
+التحالف الدولي يرحب بالعضو الجديد في صفوفه\n\
+\n\
+رحب التحالف الدولي بانضمام دمشق، وقال بيان له إن التحالف يضم أكثر من 80 دولة حول العالم.\n\
+وأكد البيان أن التعاون سيشمل تبادل المعلومات بين الأجهزة الأمنية.\n";
+
+#[test]
+fn an_article_read_from_a_line_range_keeps_the_seeds_anchors() {
+    let project = valid_project();
+    std::fs::write(project.path().join("seeds/digest.txt"), DIGEST).unwrap();
+    std::fs::write(
+        project.path().join("content/articles/coalition-welcome.yaml"),
+        "seed: digest.txt\nlines: 7-10\ntitle: {ar: \"ترحيب التحالف\", en: \"The coalition welcomes Damascus\"}\n\
+         date: 2025-11-11\nsummary: {ar: \"ترحيب.\", en: \"A welcome.\"}\nfigures:\n  - metric: coalition-members\n\
+         \x20   value: \">80\"\n    label: {ar: \"عدد الدول الأعضاء\", en: \"Member states\"}\n    quote: \"يضم أكثر من 80 دولة\"\n",
+    )
+    .unwrap();
+    let site = build(project.path());
+    let en = page(&site, "en/articles/coalition-welcome/index.html");
+    // Line 9 of the seed is passage p9, marked where the figure links to.
+    assert!(en.contains("<a href=\"#p9\">"), "{en}");
+    assert!(en.contains("id=\"p9\""), "{en}");
+    assert!(en.contains("<mark>يضم أكثر من 80 دولة</mark>"), "{en}");
+    assert!(en.contains("التحالف الدولي يرحب بالعضو الجديد في صفوفه"), "the range's own headline");
+    assert!(!en.contains("ينتظرها المراقبون"), "the first article's text is not this article's");
+    // 89 and "more than 80" stand side by side, and are not flagged: 89 is more than 80.
+    let figures = page(&site, "en/figures/index.html");
+    let start = figures.find("id=\"m-coalition-members\"").expect("metric block");
+    let block = &figures[start..start + figures[start..].find("</article>").unwrap()];
+    assert!(block.contains("<bdi>89</bdi>") && block.contains("<bdi>&gt;80</bdi>"), "{block}");
+    assert!(block.contains("../../en/articles/coalition-welcome/index.html#p9"), "{block}");
+    assert!(!figures.contains("class=\"metric disagree\" id=\"m-coalition-members\""), "{figures}");
+}
+
+#[test]
+fn reports_that_cannot_both_hold_are_flagged() {
+    let project = valid_project();
+    let path = project.path().join("content/articles/coalition-entry.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    // A second report of the same metric and (absent) date: 89 vs 80. Only the values matter here.
+    let yaml = yaml.replace(
+        "events:",
+        "  - metric: coalition-members\n    value: \"80\"\n    label: {ar: \"عدد الدول\", en: \"States\"}\n    quote: \"ويضم 89 دولة\"\nevents:",
+    );
+    std::fs::write(&path, yaml).unwrap();
+    let figures = page(&build(project.path()), "en/figures/index.html");
+    assert!(figures.contains("class=\"metric disagree\" id=\"m-coalition-members\""), "{figures}");
+}

@@ -33,12 +33,18 @@ mod text;
 
 use regex::Regex;
 use serde::Serialize;
+use std::ops::RangeInclusive;
 
 pub use render::render_text;
 
-/// Curation overrides from an article's `clean:` block; `Default` means none.
+/// Curation overrides from an article's `clean:` block and its `lines:` range; `Default`
+/// means none.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
+    /// Only these 1-based lines hold the article (a seed that holds several articles); every
+    /// other line is read as blank, so the heuristics see this article alone while blocks
+    /// keep the seed's own line numbers.
+    pub lines: Option<RangeInclusive<usize>>,
     /// 1-based line that is the headline.
     pub title_line: Option<usize>,
     /// Lines matching any of these are dropped.
@@ -167,13 +173,28 @@ pub fn extract(text: &str) -> Extraction {
 /// Extracts the article with `clean:` overrides applied on top of the heuristics, and
 /// reports the overrides that matched nothing.
 pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideReport) {
-    let raw = text::split_lines(text);
+    let mut raw = text::split_lines(text);
+    if let Some(range) = &overrides.lines {
+        raw.iter_mut().enumerate().filter(|(i, _)| !range.contains(&(i + 1))).for_each(|(_, l)| *l = "");
+    }
     let lines: Vec<shape::LineInfo> = raw.iter().enumerate().map(|(i, l)| shape::analyse(i + 1, l)).collect();
     let (forced, mut report) = overrides::force(&lines, overrides);
     let mut decisions = layout::plan(&lines, &forced);
     overrides::apply_keep(&lines, overrides, &mut decisions, &mut report);
     glue::repair(&lines, &mut decisions);
-    (assemble::assemble(&lines, decisions), report)
+    let mut extraction = assemble::assemble(&lines, decisions);
+    if let Some(range) = &overrides.lines {
+        let outside = format!("outside the article's lines {}-{}", range.start(), range.end());
+        for d in extraction.lines.iter_mut().filter(|d| !range.contains(&d.line)) {
+            (d.role, d.reason) = (Role::Boilerplate, outside.clone());
+        }
+    }
+    (extraction, report)
+}
+
+/// How many lines a seed has, numbered as blocks and `lines:` ranges number them.
+pub fn line_count(text: &str) -> usize {
+    text::split_lines(text).len()
 }
 
 /// The kept body blocks' text joined by `\n` (list items one per line); the text that

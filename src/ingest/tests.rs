@@ -180,6 +180,23 @@ fn second_article_after_a_footer_without_marker() {
 }
 
 #[test]
+fn a_line_range_reads_the_appended_article_alone() {
+    let seed = sample("appended_article.txt");
+    let (e, report) = extract_with(&seed, &Overrides { lines: Some(15..=20), ..Overrides::default() });
+    assert!(report.unmatched.is_empty());
+    assert_eq!(e.title.as_deref(), Some("مهرجان الربيع يعود إلى الحدائق العامة بعد غياب"));
+    let text = body_text(&e);
+    assert!(text.contains("مئة ألف زائر") && !text.contains("الجسر"), "{text}");
+    // Blocks keep the seed's own line numbers, so passage anchors match `nashra extract`.
+    assert!(matches!(e.blocks.first(), Some(Block::Paragraph { line: 16, .. })), "{:?}", e.blocks);
+    assert_eq!(e.lines.len(), 20);
+    assert!(e.lines[..14].iter().all(|d| !d.kept && d.reason == "outside the article's lines 15-20"));
+    // The first article alone, up to the footer, is what the heuristics find without a range.
+    let (first, _) = extract_with(&seed, &Overrides { lines: Some(1..=5), ..Overrides::default() });
+    assert_eq!(body_text(&first), body_text(&extract(&seed)));
+}
+
+#[test]
 fn long_unpunctuated_headline_and_author_name() {
     let e = extract(&sample("long_headline.txt"));
     assert!(e.title.as_deref().is_some_and(|t| t.starts_with("من المقرر أن يلتقي")));
@@ -215,6 +232,7 @@ fn overrides_apply_and_report_unmatched() {
         drop: vec![Regex::new("^والأهم").expect("re"), Regex::new("^لا يوجد سطر كهذا$").expect("re")],
         keep: vec![Regex::new("^المصدر:").expect("re")],
         stop_at: Some("لذلك يُنظر إلى زيارة الشرع".into()),
+        lines: None,
     };
     let (e, report) = extract_with(&seed, &overrides);
     assert_eq!(e.title.as_deref(), Some("أهمية الانضمام"));

@@ -225,7 +225,11 @@ pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
         let mut distinct = values[metric].clone();
         distinct.sort();
         distinct.dedup();
-        let disagree = distinct.windows(2).any(|w| w[0].0 == w[1].0);
+        // Same date, numbers that cannot both hold (`89` and `>80` agree).
+        let disagree = distinct
+            .iter()
+            .enumerate()
+            .any(|(i, x)| distinct[i + 1..].iter().any(|y| x.0 == y.0 && crate::model::values_conflict(x.1, y.1)));
         let several = reports.len() > 1;
         let entry =
             json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": disagree});

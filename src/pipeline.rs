@@ -99,7 +99,7 @@ pub fn report(diags: &[Diagnostic]) {
 
 /// `nashra check`: true when there are no errors.
 pub fn check(root: &Path, json: bool, term: &Term) -> bool {
-    let diags = load_checked(root).diags;
+    let Checked { project, diags, .. } = load_checked(root);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if json {
         let doc = serde_json::json!({"errors": errors, "warnings": diags.len() - errors, "diagnostics": diags});
@@ -107,6 +107,10 @@ pub fn check(root: &Path, json: bool, term: &Term) -> bool {
     } else {
         term.report(&diags);
         term.info(format!("{errors} error(s), {} warning(s)", diags.len() - errors));
+        let drafts: Vec<&str> = project.articles.values().filter(|a| a.value.draft).map(|a| a.path.as_str()).collect();
+        if !drafts.is_empty() {
+            term.info(format!("drafts (left out of build unless --drafts): {}", drafts.join(", ")));
+        }
     }
     errors == 0
 }

@@ -274,6 +274,11 @@ fn terminal_output_is_plain_in_pipes_and_quiet_when_asked() {
     assert_eq!(add(&dir, &[], &seed("003_7bf24089af2b59ad")).status.code(), Some(0));
     let check = run(&dir, &["check"]);
     assert!(text(&check).contains("warning:") && !text(&check).contains('\x1b'), "{}", text(&check));
+    assert!(
+        text(&check).contains("drafts (left out of build unless --drafts): content/articles/003-7bf24089af2b59ad.yaml"),
+        "check lists the drafts: {}",
+        text(&check)
+    );
     let build = run(&dir, &["build"]);
     let said = String::from_utf8_lossy(&build.stderr).to_string();
     let summary = said.lines().last().unwrap_or("");

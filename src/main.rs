@@ -3,8 +3,10 @@
 //! The pipeline: load (YAML + seeds) → validate → model → render (Tera) →
 //! Output (path → bytes) → a sink (disk, dev server, snapshot).
 
+mod add;
 mod diag;
 mod ingest;
+mod init;
 mod link;
 mod load;
 mod model;
@@ -12,6 +14,7 @@ mod output;
 mod pipeline;
 mod render;
 mod site;
+mod term;
 mod text;
 mod validate;
 
@@ -26,6 +29,14 @@ struct Cli {
     /// The briefing project's folder.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     project: PathBuf,
+
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// Also print what each step did.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -47,6 +58,34 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Start a new briefing project in DIR (which must be new or empty).
+    Init {
+        /// The folder to create the project in.
+        dir: PathBuf,
+        /// Site languages, the first is the default.
+        #[arg(long, value_delimiter = ',', default_value = "ar,en", value_name = "CODES")]
+        languages: Vec<String>,
+        /// Site title, in the first language.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// Copy the default theme into themes/default/ for editing (otherwise it is used from the binary).
+        #[arg(long)]
+        eject_theme: bool,
+    },
+    /// Add a scraped article: copy it into seeds/ and write a draft in content/articles/.
+    Add {
+        /// The scraped article (plain UTF-8 text).
+        seed: PathBuf,
+        /// The article's slug (default: from --title-en, else from the seed's file name).
+        #[arg(long)]
+        slug: Option<String>,
+        /// The English title.
+        #[arg(long, value_name = "TEXT")]
+        title_en: Option<String>,
+        /// Fill only the empty fields of the article that already uses this seed or slug.
+        #[arg(long)]
+        update: bool,
     },
     /// Show how a seed is read: the headline, the body blocks, and the decision taken for every line.
     Extract {
@@ -75,14 +114,81 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    let term = term::Term::detect(cli.quiet, cli.verbose);
     let ok = match cli.command {
-        Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json)),
+        Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json), &term),
         Command::Extract { seed, format } => pipeline::extract(&seed, matches!(format, Format::Json)),
         Command::Build { out, drafts } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
-            pipeline::build(&cli.project, &out, drafts)
+            pipeline::build(&cli.project, &out, drafts, &term)
+        }
+        Command::Init { dir, languages, title, eject_theme } => {
+            run_init(&dir, init::InitOptions { languages, title, eject_theme }, &term)
+        }
+        Command::Add { seed, slug, title_en, update } => {
+            run_add(&cli.project, &add::AddOptions { seed, slug, title_en, update }, &term)
         }
     };
     if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `nashra init`: creates the project and says what to do next.
+fn run_init(dir: &std::path::Path, options: init::InitOptions, term: &term::Term) -> bool {
+    match init::init(dir, &options) {
+        Ok(files) => {
+            for f in &files {
+                term.detail(format!("wrote {}", f));
+            }
+            term.info(format!("created a briefing project in {}", dir.display()));
+            term.info(format!(
+                "next: nashra --project {0} add ARTICLE.txt, then nashra --project {0} build",
+                dir.display()
+            ));
+            true
+        }
+        Err(e) => {
+            term.fail(&e.message, e.hint.as_deref());
+            false
+        }
+    }
+}
+
+/// `nashra add`: writes the draft and says what it holds and what is left.
+fn run_add(root: &std::path::Path, options: &add::AddOptions, term: &term::Term) -> bool {
+    match add::add(root, options) {
+        Ok(added) => {
+            let d = &added.draft;
+            if added.copied {
+                term.info(format!("copied the seed to {}", added.seed));
+            } else {
+                term.info(format!("the seed is already in {}", added.seed));
+            }
+            if added.fields == ["all"] {
+                term.info(format!(
+                    "wrote {} (draft): headline {}, date {}, {} entities, {} topics, {} figures",
+                    added.article,
+                    if d.headline { "found" } else { "not found" },
+                    d.date.as_deref().unwrap_or("not found"),
+                    d.entities,
+                    d.topics,
+                    d.figures
+                ));
+            } else {
+                term.info(format!("updated {}: filled {}", added.article, list_or_none(&added.fields)));
+                term.info(format!("kept as written: {}", list_or_none(&added.kept)));
+            }
+            term.detail(format!("{} date candidates", d.dates));
+            term.info("next: fill in the empty fields; `nashra check` lists them");
+            true
+        }
+        Err(d) => {
+            term.report(&[d]);
+            false
+        }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() { "nothing".to_string() } else { items.join(", ") }
 }

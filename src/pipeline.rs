@@ -10,6 +10,7 @@ use crate::load::{self, Project};
 use crate::output::{self, Output};
 use crate::render::{self, theme};
 use crate::site::{self, Drafts, Site};
+use crate::term::Term;
 use crate::validate;
 use crate::{ingest, link};
 use std::collections::BTreeMap;
@@ -97,39 +98,50 @@ pub fn report(diags: &[Diagnostic]) {
 }
 
 /// `nashra check`: true when there are no errors.
-pub fn check(root: &Path, json: bool) -> bool {
-    let diags = load_checked(root).diags;
+pub fn check(root: &Path, json: bool, term: &Term) -> bool {
+    let Checked { project, diags, .. } = load_checked(root);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if json {
         let doc = serde_json::json!({"errors": errors, "warnings": diags.len() - errors, "diagnostics": diags});
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
-        report(&diags);
-        eprintln!("{errors} error(s), {} warning(s)", diags.len() - errors);
+        term.report(&diags);
+        term.info(format!("{errors} error(s), {} warning(s)", diags.len() - errors));
+        let drafts: Vec<&str> = project.articles.values().filter(|a| a.value.draft).map(|a| a.path.as_str()).collect();
+        if !drafts.is_empty() {
+            term.info(format!("drafts (left out of build unless --drafts): {}", drafts.join(", ")));
+        }
     }
     errors == 0
 }
 
 /// `nashra build`: true when the site was written.
-pub fn build(root: &Path, out: &Path, drafts: Drafts) -> bool {
+pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     let started = Instant::now();
+    let progress = term.progress("building");
     let (output, diags) = compile(root, drafts);
-    report(&diags);
+    term.detail(format!("compiled in {:.2} s", started.elapsed().as_secs_f64()));
+    drop(progress); // clear the indicator before diagnostics are printed
+    term.report(&diags);
     let Some(output) = output else {
         eprintln!("build failed: {} unchanged", out.display());
         return false;
     };
-    if let Err(e) = output::write_atomically(&output, out) {
+    let progress = term.progress(&format!("writing {} files", output.len()));
+    let written = output::write_atomically(&output, out);
+    drop(progress);
+    if let Err(e) = written {
         eprintln!("{}: error: cannot write the site: {e}", out.display());
         eprintln!("  hint: check free space and permissions; the previous site is unchanged");
         return false;
     }
-    eprintln!(
+    term.detail(format!("{} files, {} bytes", output.len(), output.values().map(Vec::len).sum::<usize>()));
+    term.info(format!(
         "built {} pages in {:.2} s → {}",
-        output.keys().filter(|k| k.ends_with(".html")).count(),
+        crate::term::thousands(output.keys().filter(|k| k.ends_with(".html")).count()),
         started.elapsed().as_secs_f64(),
         out.display()
-    );
+    ));
     true
 }
 

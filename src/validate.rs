@@ -212,14 +212,20 @@ impl Checker<'_> {
         let a = &article.value;
         let at = At { path: &article.path, locator: &article.locator };
         self.seed_reference(&at, &a.seed);
-        if PartialDate::parse(&a.date).filter(|d| d.is_full()).is_none() {
+        if a.draft && a.date.trim().is_empty() {
+            self.diags.push(
+                at.warning("date", "draft has no date yet: it is left out even with --drafts")
+                    .with_hint("write the source's publication date as YYYY-MM-DD; `nashra add` lists the dates it found in the comment above"),
+            );
+        } else if PartialDate::parse(&a.date).filter(|d| d.is_full()).is_none() {
             self.diags.push(
                 at.error("date", format!("invalid date '{}'", a.date))
                     .with_hint("write the publication date as YYYY-MM-DD, e.g. 2025-10-20"),
             );
         }
-        self.localized(&at, "title", &a.title, true);
-        self.localized(&at, "summary", &a.summary, true);
+        // A draft may leave text empty for now: each empty field is a warning that names it.
+        self.draft_text(a.draft, &at, "title", &a.title);
+        self.draft_text(a.draft, &at, "summary", &a.summary);
         if let Some(note) = &a.date_note {
             self.localized(&at, "date_note", note, false);
         }
@@ -265,7 +271,7 @@ impl Checker<'_> {
                         .with_hint("write YYYY, YYYY-MM or YYYY-MM-DD"),
                 );
             }
-            self.localized(&at, &format!("{field}.label"), &f.label, true);
+            self.draft_text(a.draft, &at, &format!("{field}.label"), &f.label);
             self.quote(&at, &field, f.quote.as_deref(), body.as_deref(), &a.seed);
         }
         for (i, e) in a.events.iter().enumerate() {
@@ -321,6 +327,18 @@ impl Checker<'_> {
             return false;
         }
         true
+    }
+
+    /// A required text field; in a draft, one with no text at all is a warning.
+    fn draft_text(&mut self, draft: bool, at: &At, field: &str, text: &Localized) {
+        if draft && !self.langs.is_empty() && text.values().all(|t| t.trim().is_empty()) {
+            self.diags.push(
+                at.warning(field, format!("{field} is empty (draft)"))
+                    .with_hint(format!("write it in {} before publishing", self.langs.join(" and "))),
+            );
+        } else {
+            self.localized(at, field, text, true);
+        }
     }
 
     fn seed_reference(&mut self, at: &At, seed: &str) {

@@ -10,6 +10,7 @@ use crate::load::{self, Project};
 use crate::output::{self, Output};
 use crate::render::{self, theme};
 use crate::site::{self, Drafts, Site};
+use crate::snapshot;
 use crate::validate;
 use crate::{ingest, link};
 use std::collections::BTreeMap;
@@ -64,6 +65,16 @@ pub fn load_checked(root: &Path) -> Checked {
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
 pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
+    compile_with(root, drafts, None)
+}
+
+/// Like [`compile`]; with an `edition` request it renders an edition of the
+/// briefing (banner, change page, `content.json`) instead of the live site.
+pub fn compile_with(
+    root: &Path,
+    drafts: Drafts,
+    edition: Option<&snapshot::Request>,
+) -> (Option<Output>, Vec<Diagnostic>) {
     let Checked { project, documents, mut diags } = load_checked(root);
     if diag::has_errors(&diags) {
         return (None, diags);
@@ -79,9 +90,18 @@ pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>)
                 return (None, diags);
             }
         };
+    // --- snapshot hook: the archive of editions, or the edition being made.
+    let extras = snapshot::extras(root, &site, edition, &mut diags);
+    if diag::has_errors(&diags) {
+        return (None, diags);
+    }
+    // --- end snapshot hook
     let links = link::link(&site);
-    match render::render(&site, &links, &theme) {
-        Ok(out) => (Some(out), diags),
+    match render::render(&site, &links, &theme, &extras) {
+        Ok(mut out) => {
+            out.extend(snapshot::edition_files(&extras)); // snapshot hook
+            (Some(out), diags)
+        }
         Err(errors) => {
             diags.extend(errors);
             (None, diags)

@@ -64,17 +64,16 @@ pub fn load_checked(root: &Path) -> Checked {
 }
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
+/// The live site lists the editions in the project's `site/snapshots/`.
+#[allow(dead_code)] // `build` passes its own output folder; `serve` and later commands call this.
 pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
-    compile_with(root, drafts, None)
+    compile_with(root, drafts, snapshot::Mode::Live(&root.join("site")))
 }
 
-/// Like [`compile`]; with an `edition` request it renders an edition of the
-/// briefing (banner, change page, `content.json`) instead of the live site.
-pub fn compile_with(
-    root: &Path,
-    drafts: Drafts,
-    edition: Option<&snapshot::Request>,
-) -> (Option<Output>, Vec<Diagnostic>) {
+/// Like [`compile`], for a live site written to another folder (it lists the
+/// editions in that folder's `snapshots/`), or for an edition of the briefing
+/// (banner, change page, `content.json`).
+pub fn compile_with(root: &Path, drafts: Drafts, mode: snapshot::Mode) -> (Option<Output>, Vec<Diagnostic>) {
     let Checked { project, documents, mut diags } = load_checked(root);
     if diag::has_errors(&diags) {
         return (None, diags);
@@ -91,7 +90,7 @@ pub fn compile_with(
             }
         };
     // --- snapshot hook: the archive of editions, or the edition being made.
-    let extras = snapshot::extras(root, &site, edition, &mut diags);
+    let extras = snapshot::extras(root, &site, mode, &mut diags);
     if diag::has_errors(&diags) {
         return (None, diags);
     }
@@ -133,7 +132,7 @@ pub fn check(root: &Path, json: bool) -> bool {
 /// `nashra build`: true when the site was written.
 pub fn build(root: &Path, out: &Path, drafts: Drafts) -> bool {
     let started = Instant::now();
-    let (output, diags) = compile(root, drafts);
+    let (output, diags) = compile_with(root, drafts, crate::snapshot::Mode::Live(out));
     report(&diags);
     let Some(output) = output else {
         eprintln!("build failed: {} unchanged", out.display());

@@ -54,62 +54,92 @@ pub fn file_hashes(output: &Output) -> BTreeMap<String, String> {
     output.iter().map(|(path, bytes)| (path.clone(), hex(&Sha256::digest(bytes)))).collect()
 }
 
-/// `site/snapshots/` of a project.
-pub fn snapshots_dir(root: &Path) -> PathBuf {
-    root.join("site").join(SNAPSHOTS)
+/// A folder of editions: where it is, and how diagnostics name it.
+pub struct Archive {
+    /// The folder holding `<label>/` editions.
+    pub dir: PathBuf,
+    /// Its name in diagnostics: project-relative when it is inside the project.
+    name: String,
 }
 
-/// The project-relative name of a file in the archive, for diagnostics.
-pub fn shown(label: &str, file: &str) -> String {
-    format!("site/{SNAPSHOTS}/{label}/{file}")
-}
-
-/// Reads one edition's manifest.
-pub fn read(root: &Path, label: &str) -> Result<Manifest, Diagnostic> {
-    let path = snapshots_dir(root).join(label).join(MANIFEST);
-    let name = shown(label, MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Diagnostic::error(&name, 0, 0, format!("cannot read the edition's manifest: {e}"))
-            .with_hint("restore the edition from its .tar.gz, or remove its folder to drop it from the archive")
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Diagnostic::error(&name, e.line(), e.column(), format!("not a valid edition manifest: {e}"))
-            .with_hint("snapshot.json is written by `nashra snapshot`; restore it from the edition's .tar.gz")
-    })
-}
-
-/// Every edition of the archive, newest (highest number) first. A folder
-/// without `snapshot.json` is not an edition: a warning, and it is left out.
-pub fn read_all(root: &Path) -> (Vec<Manifest>, Vec<Diagnostic>) {
-    let mut editions = Vec::new();
-    let mut diags = Vec::new();
-    let Ok(entries) = std::fs::read_dir(snapshots_dir(root)) else { return (editions, diags) };
-    let mut labels: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.starts_with('.'))
-        .collect();
-    labels.sort();
-    for label in labels {
-        if !snapshots_dir(root).join(&label).join(MANIFEST).exists() {
-            diags.push(
-                Diagnostic::warning(shown(&label, ""), 0, 0, "folder has no snapshot.json: not listed as an edition")
-                    .with_hint("editions are made by `nashra snapshot`; move other files out of site/snapshots/"),
-            );
-            continue;
-        }
-        match read(root, &label) {
-            Ok(m) if m.label == label => editions.push(m),
-            Ok(m) => diags.push(
-                Diagnostic::error(shown(&label, MANIFEST), 0, 0, format!("the manifest is for edition '{}'", m.label))
-                    .with_hint(format!("an edition's folder keeps its label: rename the folder back to '{}'", m.label)),
-            ),
-            Err(d) => diags.push(d),
-        }
+impl Archive {
+    /// `site/snapshots/` of a project: where `snapshot` writes.
+    pub fn of_project(root: &Path) -> Archive {
+        Archive { dir: root.join("site").join(SNAPSHOTS), name: format!("site/{SNAPSHOTS}") }
     }
-    sort_newest_first(&mut editions);
-    (editions, diags)
+
+    /// `snapshots/` inside a site output folder `out`: the editions next to that site.
+    pub fn next_to(root: &Path, out: &Path) -> Archive {
+        let dir = out.join(SNAPSHOTS);
+        let name = match dir.strip_prefix(root) {
+            Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+            Err(_) => dir.display().to_string(),
+        };
+        Archive { dir, name }
+    }
+
+    /// The name of a file of an edition, for diagnostics.
+    pub fn shown(&self, label: &str, file: &str) -> String {
+        format!("{}/{label}/{file}", self.name)
+    }
+
+    /// Reads one edition's manifest.
+    pub fn read(&self, label: &str) -> Result<Manifest, Diagnostic> {
+        let path = self.dir.join(label).join(MANIFEST);
+        let name = self.shown(label, MANIFEST);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(&name, 0, 0, format!("cannot read the edition's manifest: {e}"))
+                .with_hint("restore the edition from its .tar.gz, or remove its folder to drop it from the archive")
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Diagnostic::error(&name, e.line(), e.column(), format!("not a valid edition manifest: {e}"))
+                .with_hint("snapshot.json is written by `nashra snapshot`; restore it from the edition's .tar.gz")
+        })
+    }
+
+    /// Every edition, newest (highest number) first. A folder without
+    /// `snapshot.json` is not an edition: a warning, and it is left out.
+    pub fn read_all(&self) -> (Vec<Manifest>, Vec<Diagnostic>) {
+        let mut editions = Vec::new();
+        let mut diags = Vec::new();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return (editions, diags) };
+        let mut labels: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        labels.sort();
+        for label in labels {
+            if !self.dir.join(&label).join(MANIFEST).exists() {
+                diags.push(
+                    Diagnostic::warning(
+                        self.shown(&label, ""),
+                        0,
+                        0,
+                        "folder has no snapshot.json: not listed as an edition",
+                    )
+                    .with_hint("editions are made by `nashra snapshot`; move other files out of the snapshots folder"),
+                );
+                continue;
+            }
+            match self.read(&label) {
+                Ok(m) if m.label == label => editions.push(m),
+                Ok(m) => diags.push(
+                    Diagnostic::error(
+                        self.shown(&label, MANIFEST),
+                        0,
+                        0,
+                        format!("the manifest is for edition '{}'", m.label),
+                    )
+                    .with_hint(format!("an edition's folder keeps its label: rename the folder back to '{}'", m.label)),
+                ),
+                Err(d) => diags.push(d),
+            }
+        }
+        sort_newest_first(&mut editions);
+        (editions, diags)
+    }
 }
 
 /// Newest first: by number (the order they were made in), then label.

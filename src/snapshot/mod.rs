@@ -19,7 +19,7 @@ use crate::pipeline;
 use crate::site::{Drafts, Site};
 use changes::Changes;
 use content::Content;
-use manifest::Manifest;
+use manifest::{Archive, Manifest};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -27,6 +27,14 @@ pub use verify::verify_command;
 
 /// The file inside an edition that holds its [`Edition`] record.
 pub const CONTENT: &str = "content.json";
+
+/// What the pipeline renders besides the briefing itself.
+pub enum Mode<'a> {
+    /// The live site written to this output folder: it lists the editions in its `snapshots/`.
+    Live(&'a Path),
+    /// An edition, made from the project's `site/snapshots/` archive.
+    Edition(&'a Request),
+}
 
 /// What `nashra snapshot` asks of the pipeline.
 pub struct Request {
@@ -66,10 +74,18 @@ pub struct Extras {
 
 /// Reads the archive and, for a snapshot, works out the edition: its label,
 /// date, previous edition and changes. Problems go to `diags`.
-pub fn extras(root: &Path, site: &Site, request: Option<&Request>, diags: &mut Vec<Diagnostic>) -> Extras {
-    let (editions, problems) = manifest::read_all(root);
+pub fn extras(root: &Path, site: &Site, mode: Mode, diags: &mut Vec<Diagnostic>) -> Extras {
+    let request = match mode {
+        Mode::Live(out) => {
+            let (editions, problems) = Archive::next_to(root, out).read_all();
+            diags.extend(problems);
+            return Extras { editions, edition: None };
+        }
+        Mode::Edition(request) => request,
+    };
+    let archive = Archive::of_project(root);
+    let (editions, problems) = archive.read_all();
     diags.extend(problems);
-    let Some(request) = request else { return Extras { editions, edition: None } };
     let Some(newest) = site.articles.first() else {
         diags.push(
             Diagnostic::error("content/articles", 0, 0, "nothing to snapshot: the briefing has no article")
@@ -94,7 +110,7 @@ pub fn extras(root: &Path, site: &Site, request: Option<&Request>, diags: &mut V
     let previous = previous.map(|m| m.label.clone());
     let changes = match &previous {
         None => Changes::default(),
-        Some(prev) => match read_edition(root, prev) {
+        Some(prev) => match read_edition(&archive, prev) {
             Ok(old) => changes::diff(&old.content, &content),
             Err(d) => {
                 diags.push(d);
@@ -115,9 +131,9 @@ pub fn edition_files(extras: &Extras) -> Vec<(String, Vec<u8>)> {
 }
 
 /// An edition's record, from its `content.json`.
-fn read_edition(root: &Path, label: &str) -> Result<Edition, Diagnostic> {
-    let name = manifest::shown(label, CONTENT);
-    let bytes = std::fs::read(manifest::snapshots_dir(root).join(label).join(CONTENT)).map_err(|e| {
+fn read_edition(archive: &Archive, label: &str) -> Result<Edition, Diagnostic> {
+    let name = archive.shown(label, CONTENT);
+    let bytes = std::fs::read(archive.dir.join(label).join(CONTENT)).map_err(|e| {
         Diagnostic::error(&name, 0, 0, format!("cannot read the previous edition's content: {e}"))
             .with_hint("check it with `nashra snapshot --verify`; restore it from the edition's .tar.gz")
     })?;
@@ -152,7 +168,7 @@ pub struct Options {
 /// `nashra snapshot`: true when the edition was written.
 pub fn snapshot_command(root: &Path, opts: &Options) -> bool {
     let request = Request { label: opts.label.clone(), note: opts.note.clone() };
-    let (output, diags) = pipeline::compile_with(root, opts.drafts, Some(&request));
+    let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request));
     pipeline::report(&diags);
     let Some(output) = output else {
         eprintln!("snapshot failed: no edition written");
@@ -180,8 +196,9 @@ fn make(root: &Path, opts: &Options, output: &Output) -> Result<String, Diagnost
         .and_then(|bytes| serde_json::from_slice(bytes).ok())
         .ok_or_else(|| Diagnostic::error(CONTENT, 0, 0, "the rendered edition has no record (a nashra bug)"))?;
     let label = &edition.label;
-    let dir = manifest::snapshots_dir(root);
-    let shown = manifest::shown(label, "");
+    let archive = Archive::of_project(root);
+    let dir = &archive.dir;
+    let shown = archive.shown(label, "");
     if dir.join(label).exists() && !opts.force {
         return Err(Diagnostic::error(
             &shown,
@@ -209,10 +226,10 @@ fn make(root: &Path, opts: &Options, output: &Output) -> Result<String, Diagnost
         changes: edition.changes.clone(),
         files: manifest::file_hashes(output),
     };
-    write::publish(output, &manifest, &dir).map_err(|e| io_error("write the edition", e))?;
+    write::publish(output, &manifest, dir).map_err(|e| io_error("write the edition", e))?;
     let mut done = format!("edition {label}: {} files → {}", output.len() + 1, dir.join(label).display());
     if opts.archive {
-        let path = archive::write(output, &manifest, &dir).map_err(|e| io_error("write the archive", e))?;
+        let path = archive::write(output, &manifest, dir).map_err(|e| io_error("write the archive", e))?;
         done.push_str(&format!("\narchive → {}", path.display()));
     }
     Ok(done)

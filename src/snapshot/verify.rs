@@ -1,7 +1,7 @@
 //! `nashra snapshot --verify`: re-hash an edition against its manifest.
 
 use super::content::hex;
-use super::manifest::{self, MANIFEST, Manifest};
+use super::manifest::{Archive, MANIFEST, Manifest};
 use crate::pipeline;
 use sha2::{Digest, Sha256};
 use std::io;
@@ -56,8 +56,9 @@ pub fn verify(dir: &Path, manifest: &Manifest) -> io::Result<Report> {
 
 /// Verifies one edition, or every edition when `label` is `None`. True when all are intact.
 pub fn verify_command(root: &Path, label: Option<&str>) -> bool {
+    let archive = Archive::of_project(root);
     let manifests = match label {
-        Some(label) => match manifest::read(root, label) {
+        Some(label) => match archive.read(label) {
             Ok(m) => vec![m],
             Err(d) => {
                 pipeline::report(&[d]);
@@ -65,24 +66,24 @@ pub fn verify_command(root: &Path, label: Option<&str>) -> bool {
             }
         },
         None => {
-            let (all, diags) = manifest::read_all(root);
+            let (all, diags) = archive.read_all();
             pipeline::report(&diags);
             if crate::diag::has_errors(&diags) {
                 return false;
             }
             if all.is_empty() {
-                eprintln!("no edition to verify in {}", manifest::snapshots_dir(root).display());
+                eprintln!("no edition to verify in {}", archive.dir.display());
             }
             all
         }
     };
     let mut ok = true;
     for m in &manifests {
-        let dir = manifest::snapshots_dir(root).join(&m.label);
+        let dir = archive.dir.join(&m.label);
         let report = match verify(&dir, m) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("{}: error: cannot read the edition: {e}", manifest::shown(&m.label, ""));
+                eprintln!("{}: error: cannot read the edition: {e}", archive.shown(&m.label, ""));
                 ok = false;
                 continue;
             }

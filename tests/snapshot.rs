@@ -65,8 +65,13 @@ fn editions_stay_unchanged_verify_and_say_what_changed() {
     assert_eq!(manifest["files"]["en/index.html"], sha.as_str());
     let frozen = tree_digest(&first);
 
-    // Edit the content: a summary, a figure's value, a new topic and entity.
+    // Edit the content: a summary, the seed's text, a figure's value, a new topic and entity.
     edit(&p.join("content/articles/ambush.yaml"), "An ambush near Palmyra.", "A deadly ambush near Palmyra.");
+    let seed = p.join("seeds/plain.txt");
+    let mut seed_text = read(&seed);
+    seed_text
+        .push_str("وقال المسؤولون في بيان مطول إن التعاون مستمر وقائم رغم الهجوم الأخير على الدورية قرب المدينة.\n");
+    std::fs::write(&seed, seed_text).unwrap();
     edit(&p.join("content/articles/coalition-entry.yaml"), "value: \"89\"", "value: \"90\"");
     std::fs::write(p.join("content/topics/security.yaml"), "title: {ar: \"الأمن\", en: \"Security\"}\n").unwrap();
     std::fs::write(p.join("content/entities/palmyra.yaml"), "name: {ar: \"تدمر\", en: \"Palmyra\"}\nkind: place\n")
@@ -83,7 +88,7 @@ fn editions_stay_unchanged_verify_and_say_what_changed() {
     let changes = page_text(&second.join("en/changes/index.html"));
     for expected in [
         "compared with the edition first",
-        "Articles updated The Palmyra ambush (changed: summary)",
+        "Articles updated The Palmyra ambush (changed: original text, summary)",
         "Damascus joins the coalition (changed: figures)",
         "Topics added Security",
         "People, groups and places added Palmyra",

@@ -15,6 +15,7 @@ mod pipeline;
 mod render;
 mod site;
 mod term;
+mod snapshot;
 mod text;
 mod validate;
 
@@ -87,6 +88,28 @@ enum Command {
         #[arg(long)]
         update: bool,
     },
+    /// Write the briefing as an immutable, dated edition into site/snapshots/<label>/.
+    Snapshot {
+        /// Folder name of the edition (default: the date of the newest article, YYYY-MM-DD).
+        #[arg(long, value_name = "LABEL")]
+        label: Option<String>,
+        /// A note shown with the edition on the editions page.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Replace an existing edition with the same label.
+        #[arg(long)]
+        force: bool,
+        /// Also write site/snapshots/<label>.tar.gz.
+        #[arg(long)]
+        archive: bool,
+        /// Include draft articles.
+        #[arg(long)]
+        drafts: bool,
+        /// Check editions against their snapshot.json instead (all, or LABEL); exit 1 if any file differs.
+        #[arg(long, value_name = "LABEL", num_args = 0..=1, default_missing_value = "",
+              conflicts_with_all = ["label", "note", "force", "archive", "drafts"])]
+        verify: Option<String>,
+    },
     /// Show how a seed is read: the headline, the body blocks, and the decision taken for every line.
     Extract {
         /// The seed file (plain UTF-8 text).
@@ -118,6 +141,13 @@ fn main() -> ExitCode {
     let ok = match cli.command {
         Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json), &term),
         Command::Extract { seed, format } => pipeline::extract(&seed, matches!(format, Format::Json)),
+        Command::Snapshot { verify: Some(label), .. } => {
+            snapshot::verify_command(&cli.project, Some(label.as_str()).filter(|l| !l.is_empty()))
+        }
+        Command::Snapshot { label, note, force, archive, drafts, verify: None } => {
+            let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
+            snapshot::snapshot_command(&cli.project, &snapshot::Options { label, note, force, archive, drafts })
+        }
         Command::Build { out, drafts } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };

@@ -72,7 +72,7 @@ fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Makes `staging` become `out` in one step; the old tree is removed after.
-fn swap_in(staging: &Path, out: &Path, old: &Path) -> io::Result<()> {
+pub fn swap_in(staging: &Path, out: &Path, old: &Path) -> io::Result<()> {
     if !out.exists() {
         return std::fs::rename(staging, out);
     }

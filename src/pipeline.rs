@@ -11,6 +11,7 @@ use crate::output::{self, Output};
 use crate::render::{self, theme};
 use crate::site::{self, Drafts, Site};
 use crate::term::Term;
+use crate::snapshot;
 use crate::validate;
 use crate::{ingest, link};
 use std::collections::BTreeMap;
@@ -64,7 +65,16 @@ pub fn load_checked(root: &Path) -> Checked {
 }
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
+/// The live site lists the editions in the project's `site/snapshots/`.
+#[allow(dead_code)] // `build` passes its own output folder; `serve` and later commands call this.
 pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
+    compile_with(root, drafts, snapshot::Mode::Live(&root.join("site")))
+}
+
+/// Like [`compile`], for a live site written to another folder (it lists the
+/// editions in that folder's `snapshots/`), or for an edition of the briefing
+/// (banner, change page, `content.json`).
+pub fn compile_with(root: &Path, drafts: Drafts, mode: snapshot::Mode) -> (Option<Output>, Vec<Diagnostic>) {
     let Checked { project, documents, mut diags } = load_checked(root);
     if diag::has_errors(&diags) {
         return (None, diags);
@@ -80,9 +90,18 @@ pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>)
                 return (None, diags);
             }
         };
+    // --- snapshot hook: the archive of editions, or the edition being made.
+    let extras = snapshot::extras(root, &site, mode, &mut diags);
+    if diag::has_errors(&diags) {
+        return (None, diags);
+    }
+    // --- end snapshot hook
     let links = link::link(&site);
-    match render::render(&site, &links, &theme) {
-        Ok(out) => (Some(out), diags),
+    match render::render(&site, &links, &theme, &extras) {
+        Ok(mut out) => {
+            out.extend(snapshot::edition_files(&extras)); // snapshot hook
+            (Some(out), diags)
+        }
         Err(errors) => {
             diags.extend(errors);
             (None, diags)
@@ -119,7 +138,7 @@ pub fn check(root: &Path, json: bool, term: &Term) -> bool {
 pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     let started = Instant::now();
     let progress = term.progress("building");
-    let (output, diags) = compile(root, drafts);
+    let (output, diags) = compile_with(root, drafts, crate::snapshot::Mode::Live(out));
     term.detail(format!("compiled in {:.2} s", started.elapsed().as_secs_f64()));
     drop(progress); // clear the indicator before diagnostics are printed
     term.report(&diags);

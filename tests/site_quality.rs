@@ -426,6 +426,43 @@ fn two_builds_are_byte_identical() {
     assert_none("file(s) differ between two builds", differ);
 }
 
+// --- snapshot: the same bars inside an edition of the bundled briefing.
+
+/// An edition of the bundled briefing, made in a copy of the project. Its
+/// "latest briefing" links deliberately leave the edition (to `../../<lang>/`
+/// when it sits in site/snapshots/), so they are the one exception allowed.
+#[test]
+fn an_edition_passes_the_same_checks_inside_its_own_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["content", "seeds", "themes"] {
+        if repo.join(folder).is_dir() {
+            copy_tree(&repo.join(folder), &tmp.path().join(folder));
+        }
+    }
+    let out = run(tmp.path(), &["snapshot", "--label", "edition"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let edition = Site::read(&tmp.path().join("site/snapshots/edition"));
+    let latest = Regex::new(r#"^\.\./\.\./(ar|en)/index\.html">: climbs above the site's root$"#).unwrap();
+    let all = broken_links(&edition);
+    let total = all.len();
+    let broken: Vec<String> = all
+        .into_iter()
+        .filter(|p| {
+            // `<page>: <a href="<up to the edition root>../../<lang>/index.html">: climbs…`
+            let Some((page, rest)) = p.split_once(": <a href=\"") else { return true };
+            let up = "../".repeat(page.matches('/').count());
+            !rest.strip_prefix(&up).is_some_and(|r| latest.is_match(r))
+        })
+        .collect();
+    assert_eq!(total - broken.len(), edition.pages.len(), "one latest-briefing link per page");
+    assert_none("broken internal link(s) in the edition", broken);
+    assert_none("orphan page(s) in the edition", orphans(&edition));
+    assert_none("resource(s) from another host in the edition", external_resources(&edition));
+    assert_none("broken CSS url(s) in the edition", css_problems(&edition));
+}
+// --- end snapshot
+
 // The checks themselves, on a small site broken on purpose.
 
 fn broken_site() -> (tempfile::TempDir, Site) {

@@ -18,6 +18,7 @@ use crate::link::Links;
 use crate::model::{Dir, Language, Localized};
 use crate::output::Output;
 use crate::site::Site;
+pub use crate::snapshot::Extras;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -54,11 +55,11 @@ pub struct PageSpec<'a> {
     pub context: Value,
 }
 
-/// Renders the whole site.
-pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+/// Renders the whole site; `extras` adds the editions archive or an edition's banner.
+pub fn render(site: &Site, links: &Links, theme: &Theme, extras: &Extras) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
-    let r = Renderer { site, links, theme, stylesheet };
+    let r = Renderer { site, links, theme, stylesheet, extras };
     let mut pages = Vec::new();
     for lang in &site.languages {
         pages.extend(views::pages_for(&r, lang));
@@ -114,6 +115,8 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// static path → hashed output path.
     stylesheet: BTreeMap<String, String>,
+    /// Editions to list, or the edition being rendered.
+    pub extras: &'a Extras,
 }
 
 impl<'a> Renderer<'a> {
@@ -194,6 +197,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("alternates", &alternates);
         ctx.insert("stylesheet", &here(self.stylesheet.get("style.css").map_or("", String::as_str)));
         ctx.insert("page", &page.context);
+        ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
         self.theme.tera.render(page.template, &ctx).map_err(|e| {
             Diagnostic::error(
                 format!("templates/{}", page.template),

@@ -3,6 +3,7 @@
 
 mod article;
 mod collections;
+mod editions;
 
 use super::{PageSpec, Renderer, Text, dates};
 use crate::model::{Language, PartialDate};
@@ -11,6 +12,7 @@ use serde_json::{Value, json};
 
 pub use article::article_pages;
 pub use collections::{entity_pages, figures_page, timeline_page, topic_pages};
+pub use editions::banner as edition_banner;
 
 /// Site path of a page in a language: `en/topics/index.html`.
 pub fn path(lang: &Language, rest: &str) -> String {
@@ -37,6 +39,8 @@ pub fn nav_items(r: &Renderer, lang: &Language) -> Vec<(String, String)> {
             items.push((title.clone(), path(lang, &format!("pages/{slug}/index.html"))));
         }
     }
+    let (key, rest) = editions::nav_item(r); // snapshot hook
+    items.push((r.string(lang, key), path(lang, rest)));
     items
 }
 
@@ -98,6 +102,7 @@ pub fn pages_for<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> 
     pages.push(timeline_page(r, lang));
     pages.push(figures_page(r, lang));
     pages.extend(free_pages(r, lang));
+    pages.extend(editions::pages(r, lang)); // snapshot hook
     pages
 }
 

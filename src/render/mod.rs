@@ -18,6 +18,7 @@ use crate::link::Links;
 use crate::model::{Dir, Language, Localized};
 use crate::output::Output;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -59,15 +60,16 @@ pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<D
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
     let r = Renderer { site, links, theme, stylesheet };
-    let mut pages = Vec::new();
-    for lang in &site.languages {
-        pages.extend(views::pages_for(&r, lang));
-    }
+    // bench (#10): pages are built and rendered in parallel; `out` is sorted, so the result
+    // does not depend on the order they finish in.
+    let per_lang: Vec<Vec<PageSpec>> = site.languages.par_iter().map(|lang| views::pages_for(&r, lang)).collect();
+    let mut pages: Vec<PageSpec> = per_lang.into_iter().flatten().collect();
     pages.push(views::landing(&r));
     pages.push(views::not_found(&r));
+    let rendered: Vec<Result<String, Diagnostic>> = pages.par_iter().map(|page| r.render_page(page)).collect();
     let mut diags = Vec::new();
-    for page in &pages {
-        match r.render_page(page) {
+    for (page, result) in pages.iter().zip(rendered) {
+        match result {
             Ok(html) => {
                 out.insert(page.path.clone(), html.into_bytes());
             }

@@ -8,6 +8,7 @@
 use crate::site::{Article, Passage, Site};
 use crate::text::{fold, fold_with_map};
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -162,28 +163,49 @@ pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot
     })
 }
 
+/// What linking finds in one article's own text.
+struct ArticleLinks {
+    mentions: BTreeMap<String, Vec<Mention>>,
+    counts: BTreeMap<String, usize>,
+    figure_spots: Vec<Option<QuoteSpot>>,
+    event_spots: Vec<Option<QuoteSpot>>,
+}
+
+/// Mentions and quote spots of one article: its passages are folded once for both.
+fn link_article(finder: &MentionFinder, a: &Article) -> ArticleLinks {
+    let passages: Vec<FoldedPassage> = a.passages().map(FoldedPassage::new).collect();
+    let mut mentions = BTreeMap::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &passages {
+        let found = finder.find_in(p);
+        for m in &found {
+            *counts.entry(m.entity.clone()).or_default() += 1;
+        }
+        if !found.is_empty() {
+            mentions.insert(p.passage.id.clone(), found);
+        }
+    }
+    let spot = |q: &Option<String>| q.as_deref().and_then(|q| locate_quote(q, &passages));
+    ArticleLinks {
+        mentions,
+        counts,
+        figure_spots: a.meta.figures.iter().map(|f| spot(&f.quote)).collect(),
+        event_spots: a.meta.events.iter().map(|e| spot(&e.quote)).collect(),
+    }
+}
+
 /// Computes every link table of the site.
 pub fn link(site: &Site) -> Links {
     let finder = MentionFinder::new(site);
     let mut links = Links::default();
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new(); // article → entity → n
-    for a in &site.articles {
-        let passages: Vec<FoldedPassage> = a.passages().map(FoldedPassage::new).collect();
-        let mut per_passage = BTreeMap::new();
-        let entry = counts.entry(a.slug.clone()).or_default();
-        for p in &passages {
-            let found = finder.find_in(p);
-            for m in &found {
-                *entry.entry(m.entity.clone()).or_default() += 1;
-            }
-            if !found.is_empty() {
-                per_passage.insert(p.passage.id.clone(), found);
-            }
-        }
-        links.mentions.insert(a.slug.clone(), per_passage);
-        let spot = |q: &Option<String>| q.as_deref().and_then(|q| locate_quote(q, &passages));
-        links.figure_spots.insert(a.slug.clone(), a.meta.figures.iter().map(|f| spot(&f.quote)).collect());
-        links.event_spots.insert(a.slug.clone(), a.meta.events.iter().map(|e| spot(&e.quote)).collect());
+    // Articles are linked independently, in parallel; the merge below keeps their order.
+    let per_article: Vec<ArticleLinks> = site.articles.par_iter().map(|a| link_article(&finder, a)).collect();
+    for (a, found) in site.articles.iter().zip(per_article) {
+        counts.insert(a.slug.clone(), found.counts);
+        links.mentions.insert(a.slug.clone(), found.mentions);
+        links.figure_spots.insert(a.slug.clone(), found.figure_spots);
+        links.event_spots.insert(a.slug.clone(), found.event_spots);
     }
     // An article is about the entities it names explicitly and those its text mentions.
     for a in &site.articles {
@@ -239,8 +261,7 @@ fn related(articles: &[Article], counts: &BTreeMap<String, BTreeMap<String, usiz
     // Features shared by a large share of a big corpus say little and would make this quadratic.
     let cap = (n.sqrt() as usize * 8).max(64);
     let weight: HashMap<&String, f64> = postings.iter().map(|(k, v)| (k, (n / v.len() as f64).ln() + 0.1)).collect();
-    let mut out = HashMap::new();
-    for (i, a) in articles.iter().enumerate() {
+    let lists = articles.par_iter().enumerate().map(|(i, a)| {
         let mut score: HashMap<usize, f64> = HashMap::new();
         let features =
             a.meta.topics.iter().map(|t| format!("t:{t}")).chain(counts[&a.slug].keys().map(|e| format!("e:{e}")));
@@ -261,9 +282,9 @@ fn related(articles: &[Article], counts: &BTreeMap<String, BTreeMap<String, usiz
                 list.push(articles[j].slug.clone());
             }
         }
-        out.insert(a.slug.clone(), list);
-    }
-    out
+        (a.slug.clone(), list)
+    });
+    lists.collect()
 }
 
 #[cfg(test)]

@@ -42,18 +42,20 @@ pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
 
 /// Writes every file of `output` under `dir` (which must not exist yet).
 pub fn write_tree(output: &Output, dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
     std::fs::create_dir_all(dir)?;
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (path, bytes) in output {
-        let target = dir.join(path);
-        if let Some(p) = target.parent()
+    for path in output.keys() {
+        if let Some(p) = dir.join(path).parent()
             && made.insert(p.to_path_buf())
         {
             std::fs::create_dir_all(p)?;
         }
-        std::fs::write(&target, bytes)?;
     }
-    Ok(())
+    // Folders exist: the files are independent, and writing them from several threads
+    // keeps the disk busy while another thread waits in a system call.
+    let files: Vec<(&String, &Vec<u8>)> = output.iter().collect();
+    files.par_iter().try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes))
 }
 
 /// Recreates the folder tree of `from` under `to`, hard-linking its files.

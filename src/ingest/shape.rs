@@ -98,8 +98,11 @@ static CLOSING_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"\(([^()]{1,60})\)\
 pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
     let text = clean_line(raw);
     let folded = fold(&text);
-    let words = folded.split(' ').filter(|w| w.chars().any(is_letter)).count();
-    let stops = folded.split(' ').filter(|w| LEXICON.stopwords.contains(*w)).count();
+    let (mut words, mut stops) = (0, 0); // one pass over the tokens for both counts
+    for w in folded.split(' ') {
+        words += usize::from(w.chars().any(is_letter));
+        stops += usize::from(LEXICON.stopwords.contains(w));
+    }
     let stop_ratio = if words == 0 { 0.0 } else { stops as f32 / words as f32 };
     let scripts = ScriptCounts::of(&text);
     let content = (!text.is_empty()).then(|| content_shape(&text, words));

@@ -19,6 +19,7 @@ use crate::model::{Dir, Language, Localized};
 use crate::output::Output;
 use crate::site::Site;
 pub use crate::snapshot::Extras;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -60,20 +61,30 @@ pub fn render(site: &Site, links: &Links, theme: &Theme, extras: &Extras) -> Res
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
     let r = Renderer { site, links, theme, stylesheet, extras };
-    let mut pages = Vec::new();
-    for lang in &site.languages {
-        pages.extend(views::pages_for(&r, lang));
-    }
-    pages.push(views::landing(&r));
-    pages.push(views::not_found(&r));
+    // bench (#10): one language's pages are built, rendered in parallel, and their view
+    // models dropped before the next language's are built, so memory holds one batch of
+    // view models, not the whole site's. `out` is sorted: finishing order does not matter.
+    let mut pages: Vec<PageSpec> = Vec::new();
     let mut diags = Vec::new();
-    for page in &pages {
-        match r.render_page(page) {
-            Ok(html) => {
-                out.insert(page.path.clone(), html.into_bytes());
+    let batches = site.languages.iter().map(|lang| views::pages_for(&r, lang));
+    for mut batch in batches.chain(std::iter::once_with(|| vec![views::landing(&r), views::not_found(&r)])) {
+        let rendered: Vec<Result<String, Diagnostic>> = batch
+            .par_iter_mut()
+            .map(|page| {
+                let html = r.render_page(page);
+                page.context = Value::Null; // the sitemap needs only paths and alternates
+                html
+            })
+            .collect();
+        for (page, result) in batch.iter().zip(rendered) {
+            match result {
+                Ok(html) => {
+                    out.insert(page.path.clone(), html.into_bytes());
+                }
+                Err(d) => diags.push(d),
             }
-            Err(d) => diags.push(d),
         }
+        pages.extend(batch);
     }
     for lang in &site.languages {
         out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());

@@ -11,6 +11,7 @@ mod model;
 mod output;
 mod pipeline;
 mod render;
+mod search;
 mod site;
 mod text;
 mod validate;

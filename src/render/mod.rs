@@ -58,7 +58,10 @@ pub struct PageSpec<'a> {
 pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
-    let r = Renderer { site, links, theme, stylesheet };
+    let mut r = Renderer { site, links, theme, stylesheet };
+    let search_indexes = views::search::add_indexes(&r, &mut out); // one index script per language
+    r.stylesheet.extend(search_indexes);
+    let r = r;
     let mut pages = Vec::new();
     for lang in &site.languages {
         pages.extend(views::pages_for(&r, lang));

@@ -1,0 +1,196 @@
+//! The index: documents with the short texts results show, and for every
+//! term the documents that contain it with a weight.
+//!
+//! Written as one script that sets `window.NASHRA_SEARCH_INDEX`:
+//!
+//! ```text
+//! { lang, dirs: {code: "rtl"|"ltr"}, kinds: [label],
+//!   docs: [[kind, url, title lang, title, [[lang, text, anchor?], …]], …],
+//!   terms: [term, …],                sorted by UTF-16 code units, as JS compares
+//!   postings: [[doc gap, weight, doc gap, weight, …], …] }   one per term
+//! ```
+//!
+//! A doc gap is the id minus the previous id in the list (the first is the id
+//! itself), which keeps numbers short. The weight adds up, for every field the
+//! term occurs in, its occurrences times the field's weight; the field texts
+//! are stored so the page can show and mark a snippet without another file.
+
+use super::terms::terms;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Weight of a term in a title.
+pub const TITLE_WEIGHT: u32 = 8;
+
+/// A text of a document, searched and shown in snippets.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Language the text is in.
+    pub lang: String,
+    /// Plain text.
+    pub text: String,
+    /// How much a match here counts.
+    pub weight: u32,
+    /// Fragment id of the place the text comes from on the page (`p12`), if any.
+    pub anchor: Option<String>,
+}
+
+/// One search result to be: an article, a topic or an entity.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Kind, as the reader reads it ("Article", "Person").
+    pub kind: String,
+    /// Link from the search page.
+    pub url: String,
+    /// Language of the title.
+    pub title_lang: String,
+    /// Title, plain text.
+    pub title: String,
+    /// Searched texts, in the order snippets prefer them.
+    pub fields: Vec<Field>,
+}
+
+/// Term → (document id, weight), documents in id order.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Postings by term.
+    pub postings: BTreeMap<String, Vec<(u32, u32)>>,
+}
+
+impl Index {
+    /// Indexes documents; a document's id is its position in `docs`.
+    pub fn build(docs: &[Document]) -> Index {
+        let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+        for (id, doc) in docs.iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+            let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
+                .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
+            for (text, weight) in texts {
+                for term in terms(text) {
+                    *weights.entry(term).or_default() += weight;
+                }
+            }
+            for (term, weight) in weights {
+                postings.entry(term).or_default().push((id, weight));
+            }
+        }
+        Index { postings }
+    }
+
+    /// The index as a script for the search page of `lang`. `dirs` gives the
+    /// direction of every language code the texts may be in.
+    pub fn to_script(&self, docs: &[Document], lang: &str, dirs: &BTreeMap<String, &str>) -> String {
+        let mut kinds: Vec<&str> = Vec::new();
+        let docs: Vec<DocRow> = docs
+            .iter()
+            .map(|d| {
+                let kind = kinds.iter().position(|k| *k == d.kind).unwrap_or_else(|| {
+                    kinds.push(&d.kind);
+                    kinds.len() - 1
+                });
+                let fields = d
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut row = vec![f.lang.as_str(), f.text.as_str()];
+                        row.extend(f.anchor.as_deref());
+                        row
+                    })
+                    .collect();
+                (kind, &d.url, &d.title_lang, &d.title, fields)
+            })
+            .collect();
+        // JS compares strings by UTF-16 code units; binary search there needs this order.
+        let mut terms: Vec<&String> = self.postings.keys().collect();
+        terms.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+        let postings: Vec<Vec<u32>> = terms
+            .iter()
+            .map(|t| {
+                let mut previous = 0;
+                let list = self.postings.get(*t).map_or(&[][..], Vec::as_slice);
+                list.iter()
+                    .flat_map(|&(id, weight)| {
+                        let gap = id - previous;
+                        previous = id;
+                        [gap, weight]
+                    })
+                    .collect()
+            })
+            .collect();
+        let index = Script { lang, dirs, kinds, docs, terms, postings };
+        // Serializing plain strings, numbers and maps cannot fail.
+        let json = serde_json::to_string(&index).unwrap_or_default();
+        format!(
+            "/* nashra search index ({lang}): read by search.js; see src/search/index.rs for the layout. */\nwindow.NASHRA_SEARCH_INDEX = {json};\n"
+        )
+    }
+}
+
+type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>);
+
+#[derive(Serialize)]
+struct Script<'a> {
+    lang: &'a str,
+    dirs: &'a BTreeMap<String, &'a str>,
+    kinds: Vec<&'a str>,
+    docs: Vec<DocRow<'a>>,
+    terms: Vec<&'a String>,
+    postings: Vec<Vec<u32>>,
+}
+
+/// Plain text of Markdown: the words, blocks separated by a line break.
+pub fn plain_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, body: &str) -> Document {
+        Document {
+            kind: "Article".into(),
+            url: "../a/index.html".into(),
+            title_lang: "ar".into(),
+            title: title.into(),
+            fields: vec![Field { lang: "ar".into(), text: body.into(), weight: 1, anchor: Some("p3".into()) }],
+        }
+    }
+
+    #[test]
+    fn postings_weigh_title_above_body() {
+        let docs = [doc("التحالف الدولي", "قال إن داعش"), doc("سوريا", "انضمت للتحالف والتحالف")];
+        let index = Index::build(&docs);
+        assert_eq!(index.postings["تحالف"], [(0, TITLE_WEIGHT), (1, 2)]);
+        assert_eq!(index.postings["داعش"], [(0, 1)]);
+    }
+
+    #[test]
+    fn script_sets_a_global_with_gaps() {
+        let docs = [doc("داعش", ""), doc("سوريا", ""), doc("داعش", "")];
+        let dirs = BTreeMap::from([("ar".to_string(), "rtl")]);
+        let script = Index::build(&docs).to_script(&docs, "ar", &dirs);
+        let json = script.split_once(" = ").map(|(_, j)| j.trim_end().trim_end_matches(';')).unwrap_or("");
+        let v: serde_json::Value = serde_json::from_str(json).expect("the script holds JSON");
+        let at = v["terms"].as_array().unwrap().iter().position(|t| t == "داعش").unwrap();
+        assert_eq!(v["postings"][at], serde_json::json!([0, 8, 2, 8]));
+        assert_eq!(v["docs"][0][4][0], serde_json::json!(["ar", "", "p3"]));
+        assert_eq!(v["kinds"], serde_json::json!(["Article"]));
+    }
+
+    #[test]
+    fn markdown_becomes_words() {
+        assert_eq!(plain_text("- **Background.** The coalition\n- Next"), "Background. The coalition\nNext");
+    }
+}

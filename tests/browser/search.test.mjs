@@ -127,6 +127,13 @@ test('Arabic: a name with a clitic and no diacritics finds its article first', a
     assert.ok(coalition.length > 0);
     assert.ok(coalition.some((r) => r.href.includes('entities/anti-isis-coalition/')), 'the coalition entity is found');
     assert.ok(coalition.every((r) => r.marks.length > 0), 'every result marks its match');
+
+    // Long result lists come a page at a time.
+    const many = await query(page, 'لداعش');
+    const total = Number((await page.textContent('#search-status')).match(/\d+/)[0]);
+    assert.ok(total > many.length && many.length === 20, `${many.length} of ${total} shown first`);
+    await page.click('#search-more');
+    assert.equal(await page.locator('#search-results > li').count(), Math.min(total, 40));
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

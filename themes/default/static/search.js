@@ -48,39 +48,52 @@
     return c;
   }
 
+  /** Code point → its folded form ('' when dropped): pages fold the same few characters over and over. */
+  const foldCache = new Map();
+
+  /** One source code point folded: NFKC on its own, as the Rust side does, then foldChar and lower case. */
+  function foldCodePoint(cp) {
+    let out = foldCache.get(cp);
+    if (out === undefined) {
+      out = '';
+      for (const n of String.fromCodePoint(cp).normalize('NFKC')) {
+        const f = foldChar(n);
+        if (f !== null) out += f.toLowerCase();
+      }
+      foldCache.set(cp, out);
+    }
+    return out;
+  }
+
   /**
    * Folds `s`; `map[i]` is the index in `s` of the character that gave the
    * folded text's code unit i, plus a last entry for `s.length`.
-   * Each character is normalized on its own, as the Rust side does.
    */
   function foldWithMap(s) {
-    let text = '';
+    const units = [];
     const map = [];
     let lastSpace = true; // trims leading whitespace
     for (let at = 0; at < s.length; ) {
-      const ch = String.fromCodePoint(s.codePointAt(at));
-      for (const n of ch.normalize('NFKC')) {
-        const f = foldChar(n);
-        if (f === null) continue;
-        for (const l of f.toLowerCase()) {
-          if (l === ' ') {
-            if (lastSpace) continue;
-            lastSpace = true;
-          } else {
-            lastSpace = false;
-          }
-          text += l;
-          for (let k = 0; k < l.length; k++) map.push(at);
+      const cp = s.codePointAt(at);
+      const out = foldCodePoint(cp);
+      for (let k = 0; k < out.length; k++) {
+        if (out[k] === ' ') {
+          if (lastSpace) continue;
+          lastSpace = true;
+        } else {
+          lastSpace = false;
         }
+        units.push(out[k]);
+        map.push(at);
       }
-      at += ch.length;
+      at += cp > 0xffff ? 2 : 1;
     }
-    if (text.endsWith(' ')) {
-      text = text.slice(0, -1);
+    if (units.at(-1) === ' ') {
+      units.pop();
       map.pop();
     }
     map.push(s.length);
-    return { text, map };
+    return { text: units.join(''), map };
   }
 
   /** The search normalization of src/text.rs `fold`. */
@@ -197,15 +210,15 @@
 
     /**
      * Documents that match every word of the query, best first:
-     * [{ doc, score }], and `terms`, every index term that matched.
+     * [{ doc, score }], and `terms`: every index term that matched → the query word (0, 1, …) it stands for.
      * The last word, while still being typed, also matches longer terms.
      */
     function search(query, { complete = true } = {}) {
-      const folded = words(fold(query));
-      const typing = complete && folded.length > 0 && !/[\s\p{P}]$/u.test(query);
-      const matched = new Set();
+      const queryWords = words(fold(query));
+      const typing = complete && queryWords.length > 0 && !/[\s\p{P}]$/u.test(query);
+      const matched = new Map();
       let scores = null;
-      folded.forEach((w, n) => {
+      queryWords.forEach((w, n) => {
         const wordStems = stems(w.word);
         if (wordStems.length === 0) return;
         const group = new Map(); // doc → best score for this query word
@@ -216,11 +229,11 @@
             const s = idf * Math.log1p(weight) * factor; // many mentions count, with diminishing returns
             if (s > (group.get(doc) ?? 0)) group.set(doc, s);
           }
-          matched.add(index.terms[i]);
+          matched.set(index.terms[i], n);
         };
         for (const t of wordStems) {
           if (ids.has(t)) add(ids.get(t), 1);
-          if (typing && n === folded.length - 1) {
+          if (typing && n === queryWords.length - 1) {
             for (const i of completions(t)) if (index.terms[i] !== t) add(i, PREFIX_FACTOR);
           }
         }
@@ -246,14 +259,16 @@
   /** Characters of context a snippet shows around its first match. */
   const BEFORE = 60;
   const LENGTH = 220;
+  /** Fields looked at after the first one with a match: bounds the work for long original texts. */
+  const MORE_FIELDS = 6;
 
-  /** Ranges [start, end, term] of `text` whose words have a stem in `wanted`. */
+  /** Ranges [start, end, query word] of `text` whose words have a stem in `wanted` (term → query word). */
   function hits(text, wanted) {
     const { text: folded, map } = foldWithMap(text);
     const found = [];
     for (const w of words(folded)) {
       const t = stems(w.word).find((x) => wanted.has(x));
-      if (t !== undefined) found.push([map[w.start], map[w.end], t]);
+      if (t !== undefined) found.push([map[w.start], map[w.end], wanted.get(t)]);
     }
     return found;
   }
@@ -265,14 +280,20 @@
    * Returns { field, start, end, hits }, or null when only the title matched.
    */
   function snippet(fields, wanted) {
+    const queryWords = new Set(wanted.values()).size;
     let best = null;
+    let budget = Infinity;
     for (const field of fields) {
+      if (budget-- <= 0) break;
       const found = hits(field[1], wanted);
-      found.forEach(([from], i) => {
-        const inWindow = found.slice(i).filter(([, to]) => to <= from + LENGTH - BEFORE);
-        const distinct = new Set(inWindow.map((h) => h[2])).size;
-        if (!best || distinct > best.distinct) best = { field, found, at: from, distinct };
-      });
+      if (found.length > 0 && best === null) budget = MORE_FIELDS;
+      for (let i = 0; i < found.length; i++) {
+        const from = found[i][0];
+        const inWindow = new Set();
+        for (let k = i; k < found.length && found[k][1] <= from + LENGTH - BEFORE; k++) inWindow.add(found[k][2]);
+        if (!best || inWindow.size > best.distinct) best = { field, found, at: from, distinct: inWindow.size };
+      }
+      if (best && best.distinct >= queryWords) break; // no window can hold more
     }
     if (!best) return null;
     const text = best.field[1];
@@ -306,8 +327,8 @@
 
   // --- The page ----------------------------------------------------------------
 
-  /** Results shown at most. */
-  const SHOWN = 50;
+  /** Results shown at once; a button shows the next ones. */
+  const PAGE_SIZE = 20;
 
   function attach(doc) {
     const root = doc.getElementById('search');
@@ -316,6 +337,7 @@
     const input = doc.getElementById('search-input');
     const status = doc.getElementById('search-status');
     const list = doc.getElementById('search-results');
+    const more = doc.getElementById('search-more');
     const pageLang = doc.documentElement.lang;
     doc.getElementById('search-needs-js').hidden = true;
     form.hidden = false;
@@ -331,44 +353,60 @@
       }
     };
 
+    let current = { results: [], wanted: new Map() };
+
+    /** One result as a list item: linked title, kind, snippet with the matches marked. */
+    function resultItem(id, wanted) {
+      const [kind, url, titleLang, title, fields] = index.docs[id];
+      const item = doc.createElement('li');
+      const link = doc.createElement('a');
+      const heading = doc.createElement('span');
+      const cut = snippet(fields, wanted);
+      link.href = cut && cut.field[2] ? `${url}#${cut.field[2]}` : url;
+      markLang(heading, titleLang);
+      appendMarked(doc, heading, title, 0, title.length, hits(title, wanted));
+      link.append(heading);
+      const label = doc.createElement('span');
+      label.className = 'kind';
+      label.textContent = index.kinds[kind];
+      item.append(link, label);
+      if (cut) {
+        const p = doc.createElement('p');
+        p.className = 'snippet';
+        markLang(p, cut.field[0]);
+        const text = cut.field[1];
+        if (cut.start > 0) p.append(doc.createTextNode('… '));
+        appendMarked(doc, p, text, cut.start, cut.end, cut.hits);
+        if (cut.end < text.length) p.append(doc.createTextNode(' …'));
+        item.append(p);
+      }
+      return item;
+    }
+
+    /** Appends the next page of the current results. */
+    function showMore() {
+      const { results, wanted } = current;
+      const from = list.children.length;
+      for (const { doc: id } of results.slice(from, from + PAGE_SIZE)) list.append(resultItem(id, wanted));
+      more.hidden = list.children.length >= results.length;
+    }
+
     function show() {
       list.replaceChildren();
+      more.hidden = true;
       const query = input.value;
       if (!searcher || query.trim() === '') {
         status.textContent = searcher || query.trim() === '' ? '' : root.dataset.loading;
         return;
       }
       const { results, terms: wanted } = searcher.search(query);
+      current = { results, wanted };
       status.textContent =
         results.length === 0 ? root.dataset.none : root.dataset.count.replace('{n}', String(results.length));
-      for (const { doc: id } of results.slice(0, SHOWN)) {
-        const [kind, url, titleLang, title, fields] = index.docs[id];
-        const item = doc.createElement('li');
-        const link = doc.createElement('a');
-        const heading = doc.createElement('span');
-        const cut = snippet(fields, wanted);
-        link.href = cut && cut.field[2] ? `${url}#${cut.field[2]}` : url;
-        markLang(heading, titleLang);
-        appendMarked(doc, heading, title, 0, title.length, hits(title, wanted));
-        link.append(heading);
-        const label = doc.createElement('span');
-        label.className = 'kind';
-        label.textContent = index.kinds[kind];
-        item.append(link, label);
-        if (cut) {
-          const p = doc.createElement('p');
-          p.className = 'snippet';
-          markLang(p, cut.field[0]);
-          const text = cut.field[1];
-          if (cut.start > 0) p.append(doc.createTextNode('… '));
-          appendMarked(doc, p, text, cut.start, cut.end, cut.hits);
-          if (cut.end < text.length) p.append(doc.createTextNode(' …'));
-          item.append(p);
-        }
-        list.append(item);
-      }
+      showMore();
     }
 
+    more.addEventListener('click', showMore);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       show();
@@ -384,6 +422,7 @@
     script.addEventListener('load', () => {
       index = global.NASHRA_SEARCH_INDEX;
       searcher = createSearcher(index);
+      performance.mark('nashra-search-ready'); // bench/search-latency.mjs reads it
       status.textContent = '';
       show();
     });

@@ -21,7 +21,7 @@ const ROUNDS = Number(roundsArg ?? 10);
 /** Typical queries: common words, a clitic, two words, a name, a word being typed. */
 const QUERIES = {
   ar: ['سوريا', 'والتحالف', 'لداعش', 'الأمن العام', 'دمشق واشنطن', 'تنظيم الدول', 'عمليات'],
-  en: ['syria', 'coalition', 'security forces', 'damascus', 'islamic state', 'operat', 'داعش'],
+  en: ['syria', 'coalition', 'security forces', 'damascus', 'border crossings', 'detain', 'داعش'],
 };
 
 const browser = await launchChromium();

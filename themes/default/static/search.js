@@ -179,18 +179,6 @@
     const ids = new Map(index.terms.map((t, i) => [t, i]));
     const docCount = index.docs.length;
 
-    /** doc id → weight, for the term at position i. */
-    function postings(i) {
-      const list = index.postings[i];
-      const out = new Map();
-      let doc = 0;
-      for (let k = 0; k < list.length; k += 2) {
-        doc += list[k];
-        out.set(doc, list[k + 1]);
-      }
-      return out;
-    }
-
     /** Positions of the terms that start with `prefix` (the list is sorted). */
     function completions(prefix) {
       let lo = 0;
@@ -217,17 +205,20 @@
       const queryWords = words(fold(query));
       const typing = complete && queryWords.length > 0 && !/[\s\p{P}]$/u.test(query);
       const matched = new Map();
+      // Scores by doc id in flat arrays: a common word lists every document.
       let scores = null;
       queryWords.forEach((w, n) => {
         const wordStems = stems(w.word);
         if (wordStems.length === 0) return;
-        const group = new Map(); // doc → best score for this query word
+        const group = new Float64Array(docCount); // doc → best score for this query word
         const add = (i, factor) => {
-          const list = postings(i);
-          const idf = Math.log(1 + docCount / list.size);
-          for (const [doc, weight] of list) {
-            const s = idf * Math.log1p(weight) * factor; // many mentions count, with diminishing returns
-            if (s > (group.get(doc) ?? 0)) group.set(doc, s);
+          const list = index.postings[i]; // [doc gap, weight, …]
+          const idf = Math.log(1 + docCount / (list.length / 2));
+          let doc = 0;
+          for (let k = 0; k < list.length; k += 2) {
+            doc += list[k];
+            const s = idf * Math.log1p(list[k + 1]) * factor; // many mentions count, with diminishing returns
+            if (s > group[doc]) group[doc] = s;
           }
           matched.set(index.terms[i], n);
         };
@@ -240,13 +231,11 @@
         if (scores === null) {
           scores = group;
         } else {
-          for (const [doc, s] of scores) {
-            if (group.has(doc)) scores.set(doc, s + group.get(doc));
-            else scores.delete(doc);
-          }
+          for (let d = 0; d < docCount; d++) scores[d] = scores[d] > 0 && group[d] > 0 ? scores[d] + group[d] : 0;
         }
       });
-      const results = [...(scores ?? new Map())].map(([doc, score]) => ({ doc, score }));
+      const results = [];
+      if (scores !== null) for (let d = 0; d < docCount; d++) if (scores[d] > 0) results.push({ doc: d, score: scores[d] });
       results.sort((a, b) => b.score - a.score || a.doc - b.doc);
       return { results, terms: matched };
     }

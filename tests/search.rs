@@ -104,7 +104,14 @@ fn the_english_index_holds_english_texts_and_the_arabic_original() {
     let fields = article[4].as_array().unwrap();
     assert!(fields[0][1].as_str().unwrap().starts_with("A short news analysis"), "the summary comes first, as text");
     assert!(!fields[0][1].as_str().unwrap().contains("**"));
-    let body = fields.iter().find(|f| f.get(2).is_some()).expect("original passages carry their anchor");
-    assert_eq!(body[0], "ar");
+    assert_eq!(article[5], 1, "its original text is in a text shard");
     assert_eq!(index["dirs"]["ar"], "rtl");
+    // The shard the page would load for this article holds its Arabic passages, with anchors.
+    let id = docs.iter().position(|d| d == article).unwrap();
+    let k = id / index["shard_size"].as_u64().unwrap() as usize;
+    let shard = std::fs::read_to_string(site().join("en/search").join(index["shards"][k].as_str().unwrap())).unwrap();
+    let json = shard.split_once(&format!("[{k}] = ")).unwrap().1.trim_end().trim_end_matches(';');
+    let texts: serde_json::Value = serde_json::from_str(json).unwrap();
+    let passages = texts[id.to_string()].as_array().expect("the article's passages");
+    assert!(passages.iter().all(|p| p[0] == "ar" && p[2].as_str().is_some_and(|a| a.starts_with('p'))));
 }

@@ -5,10 +5,17 @@
 //!
 //! ```text
 //! { lang, dirs: {code: "rtl"|"ltr"}, kinds: [label],
-//!   docs: [[kind, url, title lang, title, [[lang, text, anchor?], …]], …],
+//!   docs: [[kind, url, title lang, title, [[lang, text, anchor?], …], has passages (0|1)], …],
 //!   terms: [term, …],                sorted by UTF-16 code units, as JS compares
-//!   postings: [[doc gap, weight, doc gap, weight, …], …] }   one per term
+//!   postings: [[doc gap, weight, doc gap, weight, …], …],   one per term
+//!   shard_size, shards: [url, …] }
 //! ```
+//!
+//! Passages (an article's original text, most of the bytes) are indexed but
+//! stored apart, in text shards of [`SHARD_SIZE`] consecutive documents, each
+//! a script that sets `window.NASHRA_SEARCH_TEXT[k] = {doc id: [[lang, text,
+//! anchor], …]}`. The page loads a shard only to cut a snippet from it, so the
+//! index the page loads first stays small.
 //!
 //! A doc gap is the id minus the previous id in the list (the first is the id
 //! itself), which keeps numbers short. The weight adds up, for every field the
@@ -21,6 +28,9 @@ use std::collections::BTreeMap;
 
 /// Weight of a term in a title.
 pub const TITLE_WEIGHT: u32 = 8;
+
+/// Documents per text shard: a page of results touches few shards, each small.
+pub const SHARD_SIZE: usize = 20;
 
 /// A text of a document, searched and shown in snippets.
 #[derive(Debug, Clone)]
@@ -46,8 +56,37 @@ pub struct Document {
     pub title_lang: String,
     /// Title, plain text.
     pub title: String,
-    /// Searched texts, in the order snippets prefer them.
+    /// Searched texts stored in the index, in the order snippets prefer them.
     pub fields: Vec<Field>,
+    /// Searched texts stored in text shards (the original text, passage by passage).
+    pub passages: Vec<Field>,
+}
+
+/// A field as the scripts store it: `[lang, text]` or `[lang, text, anchor]`.
+fn field_row(f: &Field) -> Vec<&str> {
+    let mut row = vec![f.lang.as_str(), f.text.as_str()];
+    row.extend(f.anchor.as_deref());
+    row
+}
+
+/// The text shards of `docs`: shard k holds the passages of documents
+/// `k * SHARD_SIZE ..`, by id; a shard is written even when empty, so that
+/// shard k is always the k-th.
+pub fn text_shards(docs: &[Document]) -> Vec<String> {
+    docs.chunks(SHARD_SIZE)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !d.passages.is_empty())
+                .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
+                .collect();
+            // Serializing strings and maps cannot fail.
+            let json = serde_json::to_string(&texts).unwrap_or_default();
+            format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
+        })
+        .collect()
 }
 
 /// Term → (document id, weight), documents in id order.
@@ -65,7 +104,7 @@ impl Index {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let mut weights: BTreeMap<String, u32> = BTreeMap::new();
             let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
-                .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
+                .chain(doc.fields.iter().chain(&doc.passages).map(|f| (f.text.as_str(), f.weight)));
             for (text, weight) in texts {
                 for term in terms(text) {
                     *weights.entry(term).or_default() += weight;
@@ -79,8 +118,9 @@ impl Index {
     }
 
     /// The index as a script for the search page of `lang`. `dirs` gives the
-    /// direction of every language code the texts may be in.
-    pub fn to_script(&self, docs: &[Document], lang: &str, dirs: &BTreeMap<String, &str>) -> String {
+    /// direction of every language code the texts may be in; `shards` the
+    /// links to the [`text_shards`] from the search page.
+    pub fn to_script(&self, docs: &[Document], lang: &str, dirs: &BTreeMap<String, &str>, shards: &[String]) -> String {
         let mut kinds: Vec<&str> = Vec::new();
         let docs: Vec<DocRow> = docs
             .iter()
@@ -89,16 +129,8 @@ impl Index {
                     kinds.push(&d.kind);
                     kinds.len() - 1
                 });
-                let fields = d
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let mut row = vec![f.lang.as_str(), f.text.as_str()];
-                        row.extend(f.anchor.as_deref());
-                        row
-                    })
-                    .collect();
-                (kind, &d.url, &d.title_lang, &d.title, fields)
+                let fields = d.fields.iter().map(field_row).collect();
+                (kind, &d.url, &d.title_lang, &d.title, fields, u8::from(!d.passages.is_empty()))
             })
             .collect();
         // JS compares strings by UTF-16 code units; binary search there needs this order.
@@ -118,7 +150,7 @@ impl Index {
                     .collect()
             })
             .collect();
-        let index = Script { lang, dirs, kinds, docs, terms, postings };
+        let index = Script { lang, dirs, kinds, docs, terms, postings, shard_size: SHARD_SIZE, shards };
         // Serializing plain strings, numbers and maps cannot fail.
         let json = serde_json::to_string(&index).unwrap_or_default();
         format!(
@@ -127,7 +159,7 @@ impl Index {
     }
 }
 
-type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>);
+type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>, u8);
 
 #[derive(Serialize)]
 struct Script<'a> {
@@ -137,6 +169,8 @@ struct Script<'a> {
     docs: Vec<DocRow<'a>>,
     terms: Vec<&'a String>,
     postings: Vec<Vec<u32>>,
+    shard_size: usize,
+    shards: &'a [String],
 }
 
 /// Plain text of Markdown: the words, blocks separated by a line break.
@@ -164,7 +198,8 @@ mod tests {
             url: "../a/index.html".into(),
             title_lang: "ar".into(),
             title: title.into(),
-            fields: vec![Field { lang: "ar".into(), text: body.into(), weight: 1, anchor: Some("p3".into()) }],
+            fields: vec![],
+            passages: vec![Field { lang: "ar".into(), text: body.into(), weight: 1, anchor: Some("p3".into()) }],
         }
     }
 
@@ -180,13 +215,26 @@ mod tests {
     fn script_sets_a_global_with_gaps() {
         let docs = [doc("داعش", ""), doc("سوريا", ""), doc("داعش", "")];
         let dirs = BTreeMap::from([("ar".to_string(), "rtl")]);
-        let script = Index::build(&docs).to_script(&docs, "ar", &dirs);
+        let script = Index::build(&docs).to_script(&docs, "ar", &dirs, &["t0.js".into()]);
         let json = script.split_once(" = ").map(|(_, j)| j.trim_end().trim_end_matches(';')).unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(json).expect("the script holds JSON");
         let at = v["terms"].as_array().unwrap().iter().position(|t| t == "داعش").unwrap();
         assert_eq!(v["postings"][at], serde_json::json!([0, 8, 2, 8]));
-        assert_eq!(v["docs"][0][4][0], serde_json::json!(["ar", "", "p3"]));
+        assert_eq!(v["docs"][0][5], 1, "the document has passages, in a shard");
         assert_eq!(v["kinds"], serde_json::json!(["Article"]));
+        assert_eq!(v["shards"], serde_json::json!(["t0.js"]));
+    }
+
+    #[test]
+    fn passages_go_to_shards_by_document_id() {
+        let mut docs: Vec<Document> = (0..SHARD_SIZE + 1).map(|i| doc("t", &format!("نص {i}"))).collect();
+        docs[1].passages.clear();
+        let shards = text_shards(&docs);
+        assert_eq!(shards.len(), 2);
+        assert!(shards[0].starts_with(
+            "(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {})[0] = {\"0\":[[\"ar\",\"نص 0\",\"p3\"]],\"2\""
+        ));
+        assert!(shards[1].contains(&format!("[1] = {{\"{SHARD_SIZE}\":[[\"ar\",\"نص {SHARD_SIZE}\"")));
     }
 
     #[test]

@@ -58,11 +58,16 @@ async function openSearch(lang) {
   return { page, problems };
 }
 
-/** Types a query and waits for results: [{ href, title, titleLang, kind, snippet, snippetLang, snippetDir, marks }]. */
+/** Types a query and waits for results: see `shownResults`. */
 async function query(page, text) {
   await page.fill('#search-input', '');
   await page.locator('#search-input').pressSequentially(text);
   await page.waitForFunction(() => document.querySelector('#search-status').textContent !== '');
+  return shownResults(page);
+}
+
+/** The results shown: [{ href, title, titleLang, kind, snippet, snippetLang, snippetDir, marks }]. */
+function shownResults(page) {
   return page.$$eval('#search-results > li', (items) =>
     items.map((li) => {
       const title = li.querySelector('a > span');
@@ -153,8 +158,11 @@ test('English: a word from an English summary finds the article, marked, in Engl
     assert.deepEqual(first.marks.slice(0, 2), ['sleeper', 'cells']);
     assert.equal(first.snippetLang, null, 'an English snippet on the English page needs no lang');
 
-    // Arabic original text found from the English page is marked as Arabic, right to left.
-    const arabic = await query(page, 'داعش');
+    // Arabic original text found from the English page is marked as Arabic, right to left
+    // (its snippet comes from a text shard, loaded after the results show).
+    await query(page, 'داعش');
+    await page.waitForSelector('#search-results .snippet[lang="ar"]');
+    const arabic = await shownResults(page);
     const fromBody = arabic.find((r) => r.snippetLang === 'ar');
     assert.ok(fromBody, `an Arabic snippet: ${JSON.stringify(arabic.slice(0, 3))}`);
     assert.equal(fromBody.snippetDir, 'rtl');

@@ -12,6 +12,7 @@ use crate::model::{Language, Localized};
 use crate::output::Output;
 use crate::render::{PageSpec, Renderer};
 use crate::search::index::plain_text;
+use crate::search::index::text_shards;
 use crate::search::{Document, Field, Index};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -29,20 +30,32 @@ fn index_key(lang: &Language) -> String {
     format!("search-{}.js", lang.code)
 }
 
-/// Builds every language's index script into `out`, named by content hash
-/// like the theme's assets; returns asset key → site path.
-pub fn add_indexes(r: &Renderer, out: &mut Output) -> BTreeMap<String, String> {
+/// Adds a script to `out` as `assets/<stem>.<content hash>.js`; returns its site path.
+fn add_script(out: &mut Output, stem: &str, script: String) -> String {
     use sha2::Digest;
+    let hash = sha2::Sha256::digest(script.as_bytes());
+    let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let target = format!("assets/{stem}.{short}.js");
+    out.insert(target.clone(), script.into_bytes());
+    target
+}
+
+/// Builds every language's index script, and the text shards it points at,
+/// into `out`, named by content hash like the theme's assets; returns asset
+/// key → site path of each index.
+pub fn add_indexes(r: &Renderer, out: &mut Output) -> BTreeMap<String, String> {
     let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
     let mut names = BTreeMap::new();
     for lang in &r.site.languages {
         let docs = documents(r, lang);
-        let script = Index::build(&docs).to_script(&docs, &lang.code, &dirs).into_bytes();
-        let hash = sha2::Sha256::digest(&script);
-        let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-        let target = format!("assets/search-{}.{short}.js", lang.code);
-        names.insert(index_key(lang), target.clone());
-        out.insert(target, script);
+        let from = path(lang, PAGE);
+        let shards: Vec<String> = text_shards(&docs)
+            .into_iter()
+            .enumerate()
+            .map(|(k, script)| href(&from, &add_script(out, &format!("search-{}-text-{k}", lang.code), script)))
+            .collect();
+        let script = Index::build(&docs).to_script(&docs, &lang.code, &dirs, &shards);
+        names.insert(index_key(lang), add_script(out, &format!("search-{}", lang.code), script));
     }
     names
 }
@@ -63,18 +76,22 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
         let Some((title_lang, title)) = titled(&a.meta.title) else { continue };
         let mut fields: Vec<Field> = field(r, &a.meta.summary, lang, SUMMARY_WEIGHT).into_iter().collect();
         fields.extend(a.meta.key_points.iter().filter_map(|k| field(r, k, lang, KEY_POINT_WEIGHT)));
-        fields.extend(a.passages().map(|p| Field {
-            lang: a.original.code.clone(),
-            text: p.text.clone(),
-            weight: BODY_WEIGHT,
-            anchor: Some(p.id.clone()),
-        }));
+        let passages = a
+            .passages()
+            .map(|p| Field {
+                lang: a.original.code.clone(),
+                text: p.text.clone(),
+                weight: BODY_WEIGHT,
+                anchor: Some(p.id.clone()),
+            })
+            .collect();
         docs.push(Document {
             kind: r.string(lang, "search_kind_article"),
             url: link(format!("articles/{}/index.html", a.slug)),
             title_lang,
             title,
             fields,
+            passages,
         });
     }
     for (slug, t) in super::collections::topics_in_order(r.site) {
@@ -85,6 +102,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
             title_lang,
             title,
             fields: field(r, &t.summary, lang, SUMMARY_WEIGHT).into_iter().collect(),
+            passages: Vec::new(),
         });
     }
     for (slug, e) in &r.site.entities {
@@ -103,6 +121,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
             title_lang,
             title,
             fields,
+            passages: Vec::new(),
         });
     }
     docs

@@ -3,7 +3,10 @@
  *
  * The page names its language's index script in data-index; this file adds
  * it as a <script> (no fetch, no WebAssembly, so file:// works), and the
- * index sets window.NASHRA_SEARCH_INDEX (layout: src/search/index.rs).
+ * index sets window.NASHRA_SEARCH_INDEX (layout: src/search/index.rs). An
+ * article's original text is kept apart, in text shards that set
+ * window.NASHRA_SEARCH_TEXT[k]; a shard is loaded the same way, and only
+ * when a shown result needs a snippet from it.
  *
  * A query is turned into terms by the same steps the index was built with:
  * fold (src/text.rs), split into words, stem (src/search/terms.rs). The
@@ -297,7 +300,14 @@
       const space = text.lastIndexOf(' ', end);
       if (space > first) end = space;
     }
-    return { field: best.field, start, end, hits: best.found.filter(([a, b]) => a >= start && b <= end) };
+    return {
+      field: best.field,
+      start,
+      end,
+      hits: best.found.filter(([a, b]) => a >= start && b <= end),
+      distinct: best.distinct,
+      complete: best.distinct >= queryWords,
+    };
   }
 
   /** Appends text[start, end) to `parent`, each hit inside a <mark>. */
@@ -344,14 +354,44 @@
 
     let current = { results: [], wanted: new Map() };
 
+    /** Text shard k (a promise of doc id → passages), loaded once. */
+    const shards = new Map();
+    function textShard(k) {
+      if (!shards.has(k)) {
+        shards.set(
+          k,
+          new Promise((resolve, reject) => {
+            const script = doc.createElement('script');
+            script.src = index.shards[k];
+            script.addEventListener('load', () => resolve(global.NASHRA_SEARCH_TEXT[k]));
+            script.addEventListener('error', reject);
+            doc.body.append(script);
+          }),
+        );
+      }
+      return shards.get(k);
+    }
+
+    /** The snippet paragraph of a cut, matches marked. */
+    function snippetParagraph(cut) {
+      const p = doc.createElement('p');
+      p.className = 'snippet';
+      markLang(p, cut.field[0]);
+      const text = cut.field[1];
+      if (cut.start > 0) p.append(doc.createTextNode('… '));
+      appendMarked(doc, p, text, cut.start, cut.end, cut.hits);
+      if (cut.end < text.length) p.append(doc.createTextNode(' …'));
+      return p;
+    }
+
     /** One result as a list item: linked title, kind, snippet with the matches marked. */
     function resultItem(id, wanted) {
-      const [kind, url, titleLang, title, fields] = index.docs[id];
+      const [kind, url, titleLang, title, fields, hasPassages] = index.docs[id];
       const item = doc.createElement('li');
       const link = doc.createElement('a');
       const heading = doc.createElement('span');
-      const cut = snippet(fields, wanted);
-      link.href = cut && cut.field[2] ? `${url}#${cut.field[2]}` : url;
+      let cut = snippet(fields, wanted);
+      link.href = url;
       markLang(heading, titleLang);
       appendMarked(doc, heading, title, 0, title.length, hits(title, wanted));
       link.append(heading);
@@ -359,15 +399,24 @@
       label.className = 'kind';
       label.textContent = index.kinds[kind];
       item.append(link, label);
-      if (cut) {
-        const p = doc.createElement('p');
-        p.className = 'snippet';
-        markLang(p, cut.field[0]);
-        const text = cut.field[1];
-        if (cut.start > 0) p.append(doc.createTextNode('… '));
-        appendMarked(doc, p, text, cut.start, cut.end, cut.hits);
-        if (cut.end < text.length) p.append(doc.createTextNode(' …'));
-        item.append(p);
+      let shown = cut ? snippetParagraph(cut) : null;
+      if (shown) item.append(shown);
+      if (hasPassages && !(cut && cut.complete)) {
+        // The original text may hold a better snippet: show it when its shard arrives.
+        const k = Math.floor(id / index.shard_size);
+        textShard(k).then(
+          (texts) => {
+            const better = snippet(texts[id] || [], wanted);
+            if (!better || (cut && better.distinct <= cut.distinct)) return;
+            cut = better;
+            const p = snippetParagraph(better);
+            if (shown) shown.replaceWith(p);
+            else item.append(p);
+            shown = p;
+            if (better.field[2]) link.href = `${url}#${better.field[2]}`;
+          },
+          () => {}, // without the shard the result keeps its title and stored snippet
+        );
       }
       return item;
     }

@@ -7,7 +7,7 @@
 //! { lang, dirs: {code: "rtl"|"ltr"}, kinds: [label],
 //!   docs: [[kind, url, title lang, title, [[lang, text, anchor?], …], has passages (0|1)], …],
 //!   terms: [term, …],                sorted by UTF-16 code units, as JS compares
-//!   postings: [[doc gap, weight, doc gap, weight, …], …],   one per term
+//!   postings: [[doc gap × 16 + weight, …], …],   one list per term
 //!   shard_size, shards: [url, …] }
 //! ```
 //!
@@ -19,7 +19,9 @@
 //!
 //! A doc gap is the id minus the previous id in the list (the first is the id
 //! itself), which keeps numbers short. The weight adds up, for every field the
-//! term occurs in, its occurrences times the field's weight; the field texts
+//! term occurs in, its occurrences times the field's weight, capped at
+//! [`MAX_WEIGHT`] so that it packs with the gap into one number (scores grow
+//! with the log of the weight, so the cap costs little). The short field texts
 //! are stored so the page can show and mark a snippet without another file.
 
 use super::terms::terms;
@@ -28,6 +30,9 @@ use std::collections::BTreeMap;
 
 /// Weight of a term in a title.
 pub const TITLE_WEIGHT: u32 = 8;
+
+/// Highest weight a posting stores.
+pub const MAX_WEIGHT: u32 = 15;
 
 /// Documents per text shard: a page of results touches few shards, each small.
 pub const SHARD_SIZE: usize = 20;
@@ -136,16 +141,16 @@ impl Index {
         // JS compares strings by UTF-16 code units; binary search there needs this order.
         let mut terms: Vec<&String> = self.postings.keys().collect();
         terms.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-        let postings: Vec<Vec<u32>> = terms
+        let postings: Vec<Vec<u64>> = terms
             .iter()
             .map(|t| {
                 let mut previous = 0;
                 let list = self.postings.get(*t).map_or(&[][..], Vec::as_slice);
                 list.iter()
-                    .flat_map(|&(id, weight)| {
-                        let gap = id - previous;
+                    .map(|&(id, weight)| {
+                        let gap = u64::from(id - previous);
                         previous = id;
-                        [gap, weight]
+                        gap * u64::from(MAX_WEIGHT + 1) + u64::from(weight.min(MAX_WEIGHT))
                     })
                     .collect()
             })
@@ -168,7 +173,7 @@ struct Script<'a> {
     kinds: Vec<&'a str>,
     docs: Vec<DocRow<'a>>,
     terms: Vec<&'a String>,
-    postings: Vec<Vec<u32>>,
+    postings: Vec<Vec<u64>>,
     shard_size: usize,
     shards: &'a [String],
 }
@@ -219,7 +224,7 @@ mod tests {
         let json = script.split_once(" = ").map(|(_, j)| j.trim_end().trim_end_matches(';')).unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(json).expect("the script holds JSON");
         let at = v["terms"].as_array().unwrap().iter().position(|t| t == "داعش").unwrap();
-        assert_eq!(v["postings"][at], serde_json::json!([0, 8, 2, 8]));
+        assert_eq!(v["postings"][at], serde_json::json!([8, 2 * 16 + 8]), "doc 0 weight 8, then doc 2 weight 8");
         assert_eq!(v["docs"][0][5], 1, "the document has passages, in a shard");
         assert_eq!(v["kinds"], serde_json::json!(["Article"]));
         assert_eq!(v["shards"], serde_json::json!(["t0.js"]));

@@ -215,12 +215,12 @@
         if (wordStems.length === 0) return;
         const group = new Float64Array(docCount); // doc → best score for this query word
         const add = (i, factor) => {
-          const list = index.postings[i]; // [doc gap, weight, …]
-          const idf = Math.log(1 + docCount / (list.length / 2));
+          const list = index.postings[i]; // [doc gap × 16 + weight, …]
+          const idf = Math.log(1 + docCount / list.length);
           let doc = 0;
-          for (let k = 0; k < list.length; k += 2) {
-            doc += list[k];
-            const s = idf * Math.log1p(list[k + 1]) * factor; // many mentions count, with diminishing returns
+          for (const packed of list) {
+            doc += Math.floor(packed / 16);
+            const s = idf * Math.log1p(packed % 16) * factor; // many mentions count, with diminishing returns
             if (s > group[doc]) group[doc] = s;
           }
           matched.set(index.terms[i], n);

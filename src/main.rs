@@ -13,6 +13,7 @@ mod model;
 mod output;
 mod pipeline;
 mod render;
+mod search;
 mod site;
 mod term;
 mod snapshot;

@@ -60,7 +60,10 @@ pub struct PageSpec<'a> {
 pub fn render(site: &Site, links: &Links, theme: &Theme, extras: &Extras) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
-    let r = Renderer { site, links, theme, stylesheet, extras };
+    let mut r = Renderer { site, links, theme, stylesheet, extras };
+    let search_indexes = views::search::add_indexes(&r, &mut out); // one index script per language
+    r.stylesheet.extend(search_indexes);
+    let r = r;
     // bench (#10): one language's pages are built, rendered in parallel, and their view
     // models dropped before the next language's are built, so memory holds one batch of
     // view models, not the whole site's. `out` is sorted: finishing order does not matter.

@@ -4,6 +4,7 @@
 mod article;
 mod collections;
 mod editions;
+pub mod search; // search page and index scripts
 
 use super::{PageSpec, Renderer, Text, dates};
 use crate::model::{Language, PartialDate};
@@ -33,6 +34,7 @@ pub fn nav_items(r: &Renderer, lang: &Language) -> Vec<(String, String)> {
         (r.string(lang, "nav_entities"), path(lang, "entities/index.html")),
         (r.string(lang, "nav_timeline"), path(lang, "timeline/index.html")),
         (r.string(lang, "nav_figures"), path(lang, "figures/index.html")),
+        (r.string(lang, "nav_search"), path(lang, "search/index.html")), // src/render/views/search.rs
     ];
     for (slug, versions) in &r.site.pages {
         if let Some((title, _)) = versions.get(&lang.code) {
@@ -103,6 +105,7 @@ pub fn pages_for<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> 
     pages.push(figures_page(r, lang));
     pages.extend(free_pages(r, lang));
     pages.extend(editions::pages(r, lang)); // snapshot hook
+    pages.push(search::search_page(r, lang));
     pages
 }
 

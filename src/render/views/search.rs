@@ -1,0 +1,141 @@
+//! The search page of each language and the index script it loads.
+//!
+//! What is searched: for articles the title, summary and key points in the
+//! page's language (or the first language that has them) and the original
+//! text passage by passage; for topics the title and summary; for entities
+//! every name and alias in every language, and the description. Names count
+//! as much as titles; the original text counts least, so results whose match
+//! is in the page's language come first.
+
+use super::{href, path, section};
+use crate::model::{Language, Localized};
+use crate::output::Output;
+use crate::render::{PageSpec, Renderer};
+use crate::search::index::plain_text;
+use crate::search::index::text_shards;
+use crate::search::{Document, Field, Index};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Where the search page is, under a language folder.
+const PAGE: &str = "search/index.html";
+
+const NAME_WEIGHT: u32 = 6;
+const KEY_POINT_WEIGHT: u32 = 3;
+const SUMMARY_WEIGHT: u32 = 2;
+const BODY_WEIGHT: u32 = 1;
+
+/// Asset key of a language's index in the renderer's asset names.
+fn index_key(lang: &Language) -> String {
+    format!("search-{}.js", lang.code)
+}
+
+/// Adds a script to `out` as `assets/<stem>.<content hash>.js`; returns its site path.
+fn add_script(out: &mut Output, stem: &str, script: String) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(script.as_bytes());
+    let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let target = format!("assets/{stem}.{short}.js");
+    out.insert(target.clone(), script.into_bytes());
+    target
+}
+
+/// Builds every language's index script, and the text shards it points at,
+/// into `out`, named by content hash like the theme's assets; returns asset
+/// key → site path of each index.
+pub fn add_indexes(r: &Renderer, out: &mut Output) -> BTreeMap<String, String> {
+    let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
+    let mut names = BTreeMap::new();
+    for lang in &r.site.languages {
+        let docs = documents(r, lang);
+        let from = path(lang, PAGE);
+        let shards: Vec<String> = text_shards(&docs)
+            .into_iter()
+            .enumerate()
+            .map(|(k, script)| href(&from, &add_script(out, &format!("search-{}-text-{k}", lang.code), script)))
+            .collect();
+        let script = Index::build(&docs).to_script(&docs, &lang.code, &dirs, &shards);
+        names.insert(index_key(lang), add_script(out, &format!("search-{}", lang.code), script));
+    }
+    names
+}
+
+/// A field's text in the page language or the first that has it, as a search field.
+fn field(r: &Renderer, map: &Localized, lang: &Language, weight: u32) -> Option<Field> {
+    let (l, text, _) = r.version(map, lang)?;
+    Some(Field { lang: l.code.clone(), text: plain_text(text), weight, anchor: None })
+}
+
+/// Every searchable document of one language's site, articles first (newest first), then topics, then entities.
+pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
+    let from = path(lang, PAGE);
+    let link = |rest: String| href(&from, &path(lang, &rest));
+    let titled = |map: &Localized| r.version(map, lang).map(|(l, t, _)| (l.code.clone(), t.clone()));
+    let mut docs = Vec::new();
+    for a in &r.site.articles {
+        let Some((title_lang, title)) = titled(&a.meta.title) else { continue };
+        let mut fields: Vec<Field> = field(r, &a.meta.summary, lang, SUMMARY_WEIGHT).into_iter().collect();
+        fields.extend(a.meta.key_points.iter().filter_map(|k| field(r, k, lang, KEY_POINT_WEIGHT)));
+        let passages = a
+            .passages()
+            .map(|p| Field {
+                lang: a.original.code.clone(),
+                text: p.text.clone(),
+                weight: BODY_WEIGHT,
+                anchor: Some(p.id.clone()),
+            })
+            .collect();
+        docs.push(Document {
+            kind: r.string(lang, "search_kind_article"),
+            url: link(format!("articles/{}/index.html", a.slug)),
+            title_lang,
+            title,
+            fields,
+            passages,
+        });
+    }
+    for (slug, t) in super::collections::topics_in_order(r.site) {
+        let Some((title_lang, title)) = titled(&t.title) else { continue };
+        docs.push(Document {
+            kind: r.string(lang, "search_kind_topic"),
+            url: link(format!("topics/{slug}/index.html")),
+            title_lang,
+            title,
+            fields: field(r, &t.summary, lang, SUMMARY_WEIGHT).into_iter().collect(),
+            passages: Vec::new(),
+        });
+    }
+    for (slug, e) in &r.site.entities {
+        let Some((title_lang, title)) = titled(&e.name) else { continue };
+        let names = e.name.iter().chain(e.aliases.iter().flat_map(|(l, list)| list.iter().map(move |a| (l, a))));
+        let mut fields: Vec<Field> = field(r, &e.description, lang, SUMMARY_WEIGHT).into_iter().collect();
+        fields.extend(names.map(|(l, n)| Field {
+            lang: l.clone(),
+            text: n.clone(),
+            weight: NAME_WEIGHT,
+            anchor: None,
+        }));
+        docs.push(Document {
+            kind: r.string(lang, &format!("kind_{}", e.kind.as_str())),
+            url: link(format!("entities/{slug}/index.html")),
+            title_lang,
+            title,
+            fields,
+            passages: Vec::new(),
+        });
+    }
+    docs
+}
+
+/// `<lang>/search/index.html`: the form, and without JavaScript links to the indexes.
+pub fn search_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+    let here = path(lang, PAGE);
+    let asset = |key: &str| r.stylesheet.get(key).map(|p| href(&here, p)).unwrap_or_default();
+    let context = json!({
+        "script": asset("search.js"),
+        "index": asset(&index_key(lang)),
+        "topics": href(&here, &path(lang, "topics/index.html")),
+        "entities": href(&here, &path(lang, "entities/index.html")),
+    });
+    section(r, lang, PAGE, "search.html", "nav_search", context)
+}

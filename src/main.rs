@@ -4,6 +4,7 @@
 //! Output (path → bytes) → a sink (disk, dev server, snapshot).
 
 mod diag;
+mod incremental;
 mod ingest;
 mod link;
 mod load;
@@ -11,6 +12,7 @@ mod model;
 mod output;
 mod pipeline;
 mod render;
+mod serve;
 mod site;
 mod text;
 mod validate;
@@ -41,6 +43,18 @@ enum Command {
         /// Include draft articles.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Serve the site with drafts from memory, rebuild on every change and reload open tabs.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check the content and report every problem, as `path:line:col: error|warning: message`.
     Check {
@@ -78,6 +92,7 @@ fn main() -> ExitCode {
     let ok = match cli.command {
         Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json)),
         Command::Extract { seed, format } => pipeline::extract(&seed, matches!(format, Format::Json)),
+        Command::Serve { port, bind, open } => serve::serve(&cli.project, &serve::Options { port, bind, open }),
         Command::Build { out, drafts } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };

@@ -5,6 +5,7 @@
 //! its diagnostics, serve it from memory, or archive it.
 
 use crate::diag::{self, Diagnostic};
+use crate::incremental::{self, Memo};
 use crate::ingest::Extraction;
 use crate::load::{self, Project};
 use crate::output::{self, Output};
@@ -17,13 +18,26 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Ingests every article's seed once, with its `clean:` overrides. An override
-/// that matches no line is a warning: it is stale or mistyped.
-fn extract_all(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
+/// that matches no line is a warning: it is stale or mistyped. An article whose
+/// seed text and overrides are unchanged since the memo was filled is not ingested again.
+fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
     let mut documents = BTreeMap::new();
+    let mut previous = std::mem::take(&mut memo.extractions);
+    let mut previous_docs = std::mem::take(&mut memo.documents);
     for (slug, a) in &project.articles {
         let Some(seed) = project.seeds.get(&a.value.seed) else { continue };
-        let (doc, report) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
-        for name in report.unmatched {
+        let key = incremental::ingest_key(&seed.text, &a.value.clean);
+        let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
+        let (entry, doc) = match reused {
+            Some(pair) => pair,
+            None => {
+                memo.stats.ingested += 1;
+                let (doc, report) = ingest::extract_with(&seed.text, &site::overrides_of(&a.value));
+                let body = ingest::body_text(&doc);
+                (incremental::Ingested { key, unmatched: report.unmatched, body }, doc)
+            }
+        };
+        for name in &entry.unmatched {
             let (line, col) = a.locator.locate(&format!("clean.{name}"));
             diags.push(
                 Diagnostic::warning(
@@ -36,6 +50,7 @@ fn extract_all(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<Strin
             );
         }
         documents.insert(slug.clone(), doc);
+        memo.extractions.insert(slug.clone(), entry);
     }
     documents
 }
@@ -53,34 +68,72 @@ pub struct Checked {
 /// Loads, ingests and validates the project. Quotes are matched against the
 /// article body ingestion keeps, not the whole seed.
 pub fn load_checked(root: &Path) -> Checked {
+    load_checked_with(root, &mut Memo::default())
+}
+
+/// [`load_checked`], reusing what `memo` holds from the previous run.
+fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
+    let started = Instant::now();
     let (project, mut diags) = load::load(root);
-    let documents = extract_all(&project, &mut diags);
-    let bodies: BTreeMap<String, String> =
-        documents.iter().map(|(slug, doc)| (slug.clone(), ingest::body_text(doc))).collect();
+    memo.stats.load = started.elapsed();
+    let started = Instant::now();
+    let documents = extract_all(&project, memo, &mut diags);
+    let bodies: BTreeMap<String, String> = documents
+        .keys()
+        .filter_map(|slug| memo.extractions.get(slug).map(|e| (slug.clone(), e.body.clone())))
+        .collect();
+    memo.stats.ingest = started.elapsed();
+    let started = Instant::now();
     diags.extend(validate::validate(&project, &bodies));
+    memo.stats.validate = started.elapsed();
     diag::sort(&mut diags);
     Checked { project, documents, diags }
 }
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
 pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
-    let Checked { project, documents, mut diags } = load_checked(root);
+    compile_with(root, drafts, &mut Memo::default())
+}
+
+/// [`compile`], reusing from `memo` every ingestion, the theme and every page
+/// whose inputs are unchanged, and leaving in it what the next run may reuse.
+/// The result is byte for byte what [`compile`] gives (tests/incremental.rs).
+pub fn compile_with(root: &Path, drafts: Drafts, memo: &mut Memo) -> (Option<Output>, Vec<Diagnostic>) {
+    memo.stats = incremental::Stats::default();
+    let started = Instant::now();
+    let Checked { project, documents, mut diags } = load_checked_with(root, memo);
     if diag::has_errors(&diags) {
+        memo.documents = documents;
         return (None, diags);
     }
-    let Some(site) = Site::from_project(&project, &documents, drafts) else {
+    let stage = Instant::now();
+    let site = Site::from_project(&project, &documents, drafts);
+    memo.documents = documents; // kept for the next run
+    let Some(site) = site else {
         return (None, diags);
     };
-    let theme =
-        match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]).and_then(|f| theme::Theme::new(&f)) {
-            Ok(t) => t,
-            Err(errors) => {
-                diags.extend(errors);
-                return (None, diags);
-            }
-        };
     let links = link::link(&site);
-    match render::render(&site, &links, &theme) {
+    memo.stats.link = stage.elapsed();
+    let stage = Instant::now();
+    let theme = match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]) {
+        Ok(files) => memo.theme(&files),
+        Err(errors) => Err(errors),
+    };
+    let theme = match theme {
+        Ok(t) => t,
+        Err(errors) => {
+            diags.extend(errors);
+            return (None, diags);
+        }
+    };
+    memo.stats.theme = stage.elapsed();
+    let stage = Instant::now();
+    let result = render::render_with(&site, &links, &theme, &mut memo.pages);
+    memo.stats.render = stage.elapsed();
+    memo.stats.rendered = memo.pages.rendered;
+    memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
+    memo.stats.total = started.elapsed();
+    match result {
         Ok(out) => (Some(out), diags),
         Err(errors) => {
             diags.extend(errors);

@@ -18,9 +18,12 @@ use crate::link::Links;
 use crate::model::{Dir, Language, Localized};
 use crate::output::Output;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use theme::Theme;
 
 /// Text in one language, as HTML, with what the template needs to mark it up honestly.
@@ -54,8 +57,37 @@ pub struct PageSpec<'a> {
     pub context: Value,
 }
 
-/// Renders the whole site.
-pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<Diagnostic>> {
+/// What rendering keeps between runs: each page's fingerprint (a hash of its
+/// whole view model and the theme) and its bytes, so a page whose fingerprint
+/// is unchanged is copied instead of rendered.
+#[derive(Default)]
+pub struct PageMemo {
+    /// Whether to fingerprint at all (a one-off build does not).
+    keep: bool,
+    /// Hash of the theme files the pages were rendered with.
+    pub theme_key: u64,
+    /// Site path → fingerprint of the page last rendered there.
+    fingerprints: HashMap<String, u64>,
+    /// The last good output, handed back by the caller with [`PageMemo::remember`].
+    previous: Arc<Output>,
+    /// Pages rendered anew by the last run.
+    pub rendered: usize,
+}
+
+impl PageMemo {
+    /// A memo that fingerprints pages.
+    pub fn keeping() -> PageMemo {
+        PageMemo { keep: true, ..PageMemo::default() }
+    }
+
+    /// Hands back the output of the last successful run, whose bytes the next run may reuse.
+    pub fn remember(&mut self, output: Arc<Output>) {
+        self.previous = output;
+    }
+}
+
+/// Renders the whole site, reusing from `memo` every page whose view model is unchanged.
+pub fn render_with(site: &Site, links: &Links, theme: &Theme, memo: &mut PageMemo) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
     let r = Renderer { site, links, theme, stylesheet };
@@ -65,20 +97,66 @@ pub fn render(site: &Site, links: &Links, theme: &Theme) -> Result<Output, Vec<D
     }
     pages.push(views::landing(&r));
     pages.push(views::not_found(&r));
+    // Pages are independent: fingerprint and render them on every core.
+    // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
+    type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
+    let done: Vec<Done> = pages
+        .par_iter()
+        .map(|page| {
+            let print = memo.keep.then(|| r.fingerprint(page, memo.theme_key));
+            let reusable = print.is_some()
+                && memo.fingerprints.get(&page.path) == print.as_ref()
+                && memo.previous.contains_key(&page.path);
+            (print, (!reusable).then(|| r.render_page(page)))
+        })
+        .collect();
     let mut diags = Vec::new();
-    for page in &pages {
-        match r.render_page(page) {
-            Ok(html) => {
+    let mut fingerprints = HashMap::new();
+    let mut rendered = 0;
+    for (page, (print, result)) in pages.iter().zip(done) {
+        if let Some(print) = print {
+            fingerprints.insert(page.path.clone(), print);
+        }
+        match result {
+            None => {
+                if let Some(bytes) = memo.previous.get(&page.path) {
+                    out.insert(page.path.clone(), bytes.clone());
+                }
+            }
+            Some(Ok(html)) => {
+                rendered += 1;
                 out.insert(page.path.clone(), html.into_bytes());
             }
-            Err(d) => diags.push(d),
+            Some(Err(d)) => diags.push(d),
         }
     }
     for lang in &site.languages {
         out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());
     }
     out.insert("sitemap.xml".into(), feeds::sitemap(&r, &pages).into_bytes());
-    if diags.is_empty() { Ok(out) } else { Err(diags) }
+    memo.rendered = rendered;
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    if memo.keep {
+        memo.fingerprints = fingerprints;
+        memo.previous = Arc::default(); // the caller owns the new bytes; see `remember`
+    }
+    Ok(out)
+}
+
+/// Feeds a hasher through `io::Write`, so a view model is hashed without serializing it to a buffer.
+struct HashWriter<'h>(&'h mut rustc_hash::FxHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Adds the theme's static files under `assets/`, CSS and JS with a content hash in their names.
@@ -161,6 +239,23 @@ impl<'a> Renderer<'a> {
     /// Plain text of a field in the page language (for titles and feeds), falling back like [`Self::pick`].
     pub fn plain(&self, map: &Localized, lang: &Language) -> String {
         self.version(map, lang).map(|(_, t, _)| t.clone()).unwrap_or_default()
+    }
+
+    /// A hash of everything [`Self::render_page`] gives the template for `page`, and of the theme.
+    fn fingerprint(&self, page: &PageSpec, theme_key: u64) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        theme_key.hash(&mut h);
+        (&page.path, page.template, &page.lang.code, page.lang.dir.as_str(), &page.title).hash(&mut h);
+        page.crumbs.hash(&mut h);
+        for (l, p) in &page.alternates {
+            (&l.code, l.dir.as_str(), p).hash(&mut h);
+        }
+        views::nav_items(self, page.lang).hash(&mut h);
+        self.plain(&self.site.config.title, page.lang).hash(&mut h);
+        self.stylesheet.hash(&mut h);
+        // Serializing into a hasher cannot fail: HashWriter never returns an error.
+        let _ = serde_json::to_writer(HashWriter(&mut h), &page.context);
+        h.finish()
     }
 
     fn render_page(&self, page: &PageSpec) -> Result<String, Diagnostic> {

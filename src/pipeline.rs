@@ -55,7 +55,8 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
     documents
 }
 
-/// A loaded, validated project: what `check` reports and `compile` builds from.
+/// A loaded, validated project: what `check` reports.
+#[allow(dead_code)] // `project` and `documents` are for commands that inspect content (check reads only diags)
 pub struct Checked {
     /// The typed content.
     pub project: Project,
@@ -73,6 +74,24 @@ pub fn load_checked(root: &Path) -> Checked {
 
 /// [`load_checked`], reusing what `memo` holds from the previous run.
 fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
+    let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    let started = Instant::now();
+    diags.extend(validate::validate(&project, &bodies));
+    memo.stats.validate = started.elapsed();
+    diag::sort(&mut diags);
+    Checked { project, documents, diags }
+}
+
+/// A loaded project with its seeds ingested, not yet validated.
+struct Ingested {
+    project: Project,
+    documents: BTreeMap<String, Extraction>,
+    /// Each article's kept body as plain text, for quote validation.
+    bodies: BTreeMap<String, String>,
+    diags: Vec<Diagnostic>,
+}
+
+fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
     let started = Instant::now();
     let (project, mut diags) = load::load(root);
     memo.stats.load = started.elapsed();
@@ -83,11 +102,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
         .filter_map(|slug| memo.extractions.get(slug).map(|e| (slug.clone(), e.body.clone())))
         .collect();
     memo.stats.ingest = started.elapsed();
-    let started = Instant::now();
-    diags.extend(validate::validate(&project, &bodies));
-    memo.stats.validate = started.elapsed();
-    diag::sort(&mut diags);
-    Checked { project, documents, diags }
+    Ingested { project, documents, bodies, diags }
 }
 
 /// Runs the whole pipeline in memory. Errors stop it before anything is written.
@@ -97,23 +112,38 @@ pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>)
 
 /// [`compile`], reusing from `memo` every ingestion, the theme and every page
 /// whose inputs are unchanged, and leaving in it what the next run may reuse.
-/// The result is byte for byte what [`compile`] gives (tests/incremental.rs).
+/// The result is byte for byte what [`compile`] gives (src/incremental/tests.rs).
 pub fn compile_with(root: &Path, drafts: Drafts, memo: &mut Memo) -> (Option<Output>, Vec<Diagnostic>) {
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
-    let Checked { project, documents, mut diags } = load_checked_with(root, memo);
+    let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    // Validation and the model only read the project: run them side by side; the
+    // model is thrown away when validation finds errors (what check reports is unchanged).
+    let (validation, model) = rayon::join(
+        || {
+            let stage = Instant::now();
+            (validate::validate(&project, &bodies), stage.elapsed())
+        },
+        || {
+            let stage = Instant::now();
+            let site = Site::from_project(&project, &documents, drafts);
+            let model = site.map(|site| {
+                let links = link::link(&site);
+                (site, links)
+            });
+            (model, stage.elapsed())
+        },
+    );
+    memo.documents = documents; // kept for the next run
+    (memo.stats.validate, memo.stats.link) = (validation.1, model.1);
+    diags.extend(validation.0);
+    diag::sort(&mut diags);
     if diag::has_errors(&diags) {
-        memo.documents = documents;
         return (None, diags);
     }
-    let stage = Instant::now();
-    let site = Site::from_project(&project, &documents, drafts);
-    memo.documents = documents; // kept for the next run
-    let Some(site) = site else {
+    let Some((site, links)) = model.0 else {
         return (None, diags);
     };
-    let links = link::link(&site);
-    memo.stats.link = stage.elapsed();
     let stage = Instant::now();
     let theme = match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]) {
         Ok(files) => memo.theme(&files),

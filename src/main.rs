@@ -5,6 +5,7 @@
 
 mod add;
 mod diag;
+mod incremental;
 mod ingest;
 mod init;
 mod link;
@@ -14,9 +15,10 @@ mod output;
 mod pipeline;
 mod render;
 mod search;
+mod serve;
 mod site;
-mod term;
 mod snapshot;
+mod term;
 mod text;
 mod validate;
 
@@ -54,6 +56,18 @@ enum Command {
         /// Include draft articles.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Serve the site with drafts from memory, rebuild on every change and reload open tabs.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check the content and report every problem, as `path:line:col: error|warning: message`.
     Check {
@@ -149,6 +163,7 @@ fn main() -> ExitCode {
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
             snapshot::snapshot_command(&cli.project, &snapshot::Options { label, note, force, archive, drafts })
         }
+        Command::Serve { port, bind, open } => serve::serve(&cli.project, &serve::Options { port, bind, open }),
         Command::Build { out, drafts } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };

@@ -1,39 +1,58 @@
 //! The one pipeline every command shares: load → validate → model → render.
 //!
-//! `build`, `check` (and later `serve` and `snapshot`) call [`compile`] and
+//! `build`, `check`, `serve` and `snapshot` call [`compile_with`] and
 //! differ only in what they do with its [`Output`]: write it to disk, report
 //! its diagnostics, serve it from memory, or archive it.
 
 use crate::diag::{self, Diagnostic};
+use crate::incremental::{self, Memo};
 use crate::ingest::Extraction;
 use crate::load::{self, Project};
 use crate::output::{self, Output};
 use crate::render::{self, theme};
 use crate::site::{self, Drafts, Site};
-use crate::term::Term;
 use crate::snapshot;
+use crate::term::Term;
 use crate::validate;
 use crate::{ingest, link};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-/// Ingests every article's seed once, with its `clean:` overrides. An override
-/// that matches no line is a warning: it is stale or mistyped.
-fn extract_all(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
-    // bench (#10): seeds are independent; ingest them in parallel, report in slug order.
+/// Ingests every article's seed once, with its `clean:` overrides and `lines:`
+/// range. An override that matches no line is a warning: it is stale or
+/// mistyped. An article whose seed text and overrides are unchanged since the
+/// memo was filled is not ingested again; the others are ingested in parallel.
+fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
     use rayon::prelude::*;
-    let extracted: Vec<_> = project
+    let mut previous = std::mem::take(&mut memo.extractions);
+    let mut previous_docs = std::mem::take(&mut memo.documents);
+    let jobs: Vec<_> = project
         .articles
-        .par_iter()
+        .iter()
         .filter_map(|(slug, a)| {
             let seed = project.seeds.get(&a.value.seed)?;
-            Some((slug, a, ingest::extract_with(&seed.text, &site::overrides_of(&a.value))))
+            let key = incremental::ingest_key(&seed.text, &a.value);
+            let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
+            Some((slug, a, &seed.text, key, reused))
+        })
+        .collect();
+    let done: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(slug, a, text, key, reused)| {
+            let fresh = reused.is_none();
+            let pair = reused.unwrap_or_else(|| {
+                let (doc, report) = ingest::extract_with(text, &site::overrides_of(&a.value));
+                let body = ingest::body_text(&doc);
+                (incremental::Ingested { key, unmatched: report.unmatched, body }, doc)
+            });
+            (slug, a, pair, fresh)
         })
         .collect();
     let mut documents = BTreeMap::new();
-    for (slug, a, (doc, report)) in extracted {
-        for name in report.unmatched {
+    for (slug, a, (entry, doc), fresh) in done {
+        memo.stats.ingested += usize::from(fresh);
+        for name in &entry.unmatched {
             let (line, col) = a.locator.locate(&format!("clean.{name}"));
             diags.push(
                 Diagnostic::warning(
@@ -46,11 +65,13 @@ fn extract_all(project: &Project, diags: &mut Vec<Diagnostic>) -> BTreeMap<Strin
             );
         }
         documents.insert(slug.clone(), doc);
+        memo.extractions.insert(slug.clone(), entry);
     }
     documents
 }
 
-/// A loaded, validated project: what `check` reports and `compile` builds from.
+/// A loaded, validated project: what `check` reports.
+#[allow(dead_code)] // `project` and `documents` are for commands that inspect content (check reads only diags)
 pub struct Checked {
     /// The typed content.
     pub project: Project,
@@ -63,49 +84,116 @@ pub struct Checked {
 /// Loads, ingests and validates the project. Quotes are matched against the
 /// article body ingestion keeps, not the whole seed.
 pub fn load_checked(root: &Path) -> Checked {
-    let (project, mut diags) = load::load(root);
-    let documents = extract_all(&project, &mut diags);
-    let bodies: BTreeMap<String, String> =
-        documents.iter().map(|(slug, doc)| (slug.clone(), ingest::body_text(doc))).collect();
+    load_checked_with(root, &mut Memo::default())
+}
+
+/// [`load_checked`], reusing what `memo` holds from the previous run.
+fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
+    let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    let started = Instant::now();
     diags.extend(validate::validate(&project, &bodies));
+    memo.stats.validate = started.elapsed();
     diag::sort(&mut diags);
     Checked { project, documents, diags }
 }
 
-/// Runs the whole pipeline in memory. Errors stop it before anything is written.
-/// The live site lists the editions in the project's `site/snapshots/`.
-#[allow(dead_code)] // `build` passes its own output folder; `serve` and later commands call this.
-pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
-    compile_with(root, drafts, snapshot::Mode::Live(&root.join("site")))
+/// A loaded project with its seeds ingested, not yet validated.
+struct Ingested {
+    project: Project,
+    documents: BTreeMap<String, Extraction>,
+    /// Each article's kept body as plain text, for quote validation.
+    bodies: BTreeMap<String, String>,
+    diags: Vec<Diagnostic>,
 }
 
-/// Like [`compile`], for a live site written to another folder (it lists the
-/// editions in that folder's `snapshots/`), or for an edition of the briefing
+fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
+    let started = Instant::now();
+    let (project, mut diags) = load::load(root);
+    memo.stats.load = started.elapsed();
+    let started = Instant::now();
+    let documents = extract_all(&project, memo, &mut diags);
+    let bodies: BTreeMap<String, String> = documents
+        .keys()
+        .filter_map(|slug| memo.extractions.get(slug).map(|e| (slug.clone(), e.body.clone())))
+        .collect();
+    memo.stats.ingest = started.elapsed();
+    Ingested { project, documents, bodies, diags }
+}
+
+/// Runs the whole pipeline in memory. Errors stop it before anything is written.
+/// The live site lists the editions in the project's `site/snapshots/`.
+#[allow(dead_code)] // commands pass their own mode and memo; tests compare against this one-off build
+pub fn compile(root: &Path, drafts: Drafts) -> (Option<Output>, Vec<Diagnostic>) {
+    compile_with(root, drafts, snapshot::Mode::Live(&root.join("site")), &mut Memo::default())
+}
+
+/// [`compile`], reusing from `memo` every ingestion, the theme and every page
+/// whose inputs are unchanged, and leaving in it what the next run may reuse.
+/// The result is byte for byte what [`compile`] gives (src/incremental/tests.rs).
+/// `mode` says which site this is: the live one written to a folder (it lists the
+/// editions in that folder's `snapshots/`), or an edition of the briefing
 /// (banner, change page, `content.json`).
-pub fn compile_with(root: &Path, drafts: Drafts, mode: snapshot::Mode) -> (Option<Output>, Vec<Diagnostic>) {
-    let Checked { project, documents, mut diags } = load_checked(root);
+pub fn compile_with(
+    root: &Path,
+    drafts: Drafts,
+    mode: snapshot::Mode,
+    memo: &mut Memo,
+) -> (Option<Output>, Vec<Diagnostic>) {
+    memo.stats = incremental::Stats::default();
+    let started = Instant::now();
+    let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    // Validation and the model only read the project: run them side by side; the
+    // model is thrown away when validation finds errors (what check reports is unchanged).
+    let (validation, model) = rayon::join(
+        || {
+            let stage = Instant::now();
+            (validate::validate(&project, &bodies), stage.elapsed())
+        },
+        || {
+            let stage = Instant::now();
+            let site = Site::from_project(&project, &documents, drafts);
+            let model = site.map(|site| {
+                let links = link::link(&site);
+                (site, links)
+            });
+            (model, stage.elapsed())
+        },
+    );
+    memo.documents = documents; // kept for the next run
+    (memo.stats.validate, memo.stats.link) = (validation.1, model.1);
+    diags.extend(validation.0);
+    diag::sort(&mut diags);
     if diag::has_errors(&diags) {
         return (None, diags);
     }
-    let Some(site) = Site::from_project(&project, &documents, drafts) else {
+    let Some((site, links)) = model.0 else {
         return (None, diags);
     };
-    let theme =
-        match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]).and_then(|f| theme::Theme::new(&f)) {
-            Ok(t) => t,
-            Err(errors) => {
-                diags.extend(errors);
-                return (None, diags);
-            }
-        };
+    let stage = Instant::now();
+    let theme = match theme::theme_files(root, &site.config.theme).map_err(|d| vec![d]) {
+        Ok(files) => memo.theme(&files),
+        Err(errors) => Err(errors),
+    };
+    let theme = match theme {
+        Ok(t) => t,
+        Err(errors) => {
+            diags.extend(errors);
+            return (None, diags);
+        }
+    };
+    memo.stats.theme = stage.elapsed();
     // --- snapshot hook: the archive of editions, or the edition being made.
     let extras = snapshot::extras(root, &site, mode, &mut diags);
     if diag::has_errors(&diags) {
         return (None, diags);
     }
-    // --- end snapshot hook
-    let links = link::link(&site);
-    match render::render(&site, &links, &theme, &extras) {
+    let stage = Instant::now();
+    let result = render::render_with(&site, &links, &theme, &extras, &mut memo.pages);
+    memo.stats.render = stage.elapsed();
+    memo.stats.rendered = memo.pages.rendered;
+    memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
+    memo.stats.total = started.elapsed();
+    match result {
         Ok(mut out) => {
             out.extend(snapshot::edition_files(&extras)); // snapshot hook
             (Some(out), diags)
@@ -146,7 +234,7 @@ pub fn check(root: &Path, json: bool, term: &Term) -> bool {
 pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     let started = Instant::now();
     let progress = term.progress("building");
-    let (output, diags) = compile_with(root, drafts, crate::snapshot::Mode::Live(out));
+    let (output, diags) = compile_with(root, drafts, snapshot::Mode::Live(out), &mut Memo::default());
     term.detail(format!("compiled in {:.2} s", started.elapsed().as_secs_f64()));
     drop(progress); // clear the indicator before diagnostics are printed
     term.report(&diags);

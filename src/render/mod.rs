@@ -22,7 +22,9 @@ pub use crate::snapshot::Extras;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use theme::Theme;
 
 /// Text in one language, as HTML, with what the template needs to mark it up honestly.
@@ -56,35 +58,89 @@ pub struct PageSpec<'a> {
     pub context: Value,
 }
 
-/// Renders the whole site; `extras` adds the editions archive or an edition's banner.
-pub fn render(site: &Site, links: &Links, theme: &Theme, extras: &Extras) -> Result<Output, Vec<Diagnostic>> {
+/// What rendering keeps between runs: each page's fingerprint (a hash of its
+/// whole view model and the theme) and its bytes, so a page whose fingerprint
+/// is unchanged is copied instead of rendered.
+#[derive(Default)]
+pub struct PageMemo {
+    /// Whether to fingerprint at all (a one-off build does not).
+    keep: bool,
+    /// Hash of the theme files the pages were rendered with.
+    pub theme_key: u64,
+    /// Site path → fingerprint of the page last rendered there.
+    fingerprints: HashMap<String, u64>,
+    /// The last good output, handed back by the caller with [`PageMemo::remember`].
+    previous: Arc<Output>,
+    /// Pages rendered anew by the last run.
+    pub rendered: usize,
+}
+
+impl PageMemo {
+    /// A memo that fingerprints pages.
+    pub fn keeping() -> PageMemo {
+        PageMemo { keep: true, ..PageMemo::default() }
+    }
+
+    /// Hands back the output of the last successful run, whose bytes the next run may reuse.
+    pub fn remember(&mut self, output: Arc<Output>) {
+        self.previous = output;
+    }
+}
+
+/// Renders the whole site, reusing from `memo` every page whose view model is
+/// unchanged; `extras` adds the editions archive or an edition's banner.
+pub fn render_with(
+    site: &Site,
+    links: &Links,
+    theme: &Theme,
+    extras: &Extras,
+    memo: &mut PageMemo,
+) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
     let mut r = Renderer { site, links, theme, stylesheet, extras };
     let search_indexes = views::search::add_indexes(&r, &mut out); // one index script per language
     r.stylesheet.extend(search_indexes);
     let r = r;
-    // bench (#10): one language's pages are built, rendered in parallel, and their view
-    // models dropped before the next language's are built, so memory holds one batch of
-    // view models, not the whole site's. `out` is sorted: finishing order does not matter.
+    // One language's pages are built, then fingerprinted and rendered on every core,
+    // and their view models dropped before the next language's are built: memory
+    // holds one batch of view models, not the whole site's. `out` is sorted, so
+    // finishing order does not matter.
+    // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
+    type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
     let mut pages: Vec<PageSpec> = Vec::new();
     let mut diags = Vec::new();
+    let mut fingerprints = HashMap::new();
+    let mut rendered = 0;
     let batches = site.languages.iter().map(|lang| views::pages_for(&r, lang));
     for mut batch in batches.chain(std::iter::once_with(|| vec![views::landing(&r), views::not_found(&r)])) {
-        let rendered: Vec<Result<String, Diagnostic>> = batch
+        let done: Vec<Done> = batch
             .par_iter_mut()
             .map(|page| {
-                let html = r.render_page(page);
+                let print = memo.keep.then(|| r.fingerprint(page, memo.theme_key));
+                let reusable = print.is_some()
+                    && memo.fingerprints.get(&page.path) == print.as_ref()
+                    && memo.previous.contains_key(&page.path);
+                let html = (!reusable).then(|| r.render_page(page));
                 page.context = Value::Null; // the sitemap needs only paths and alternates
-                html
+                (print, html)
             })
             .collect();
-        for (page, result) in batch.iter().zip(rendered) {
+        for (page, (print, result)) in batch.iter().zip(done) {
+            if let Some(print) = print {
+                fingerprints.insert(page.path.clone(), print);
+            }
             match result {
-                Ok(html) => {
+                None => {
+                    if let Some(bytes) = memo.previous.get(&page.path) {
+                        out.insert(page.path.clone(), bytes.clone());
+                    }
+                }
+                Some(Ok(html)) => {
+                    rendered += 1;
                     out.insert(page.path.clone(), html.into_bytes());
                 }
-                Err(d) => diags.push(d),
+                Some(Err(d)) => diags.push(d),
             }
         }
         pages.extend(batch);
@@ -93,7 +149,29 @@ pub fn render(site: &Site, links: &Links, theme: &Theme, extras: &Extras) -> Res
         out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());
     }
     out.insert("sitemap.xml".into(), feeds::sitemap(&r, &pages).into_bytes());
-    if diags.is_empty() { Ok(out) } else { Err(diags) }
+    memo.rendered = rendered;
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    if memo.keep {
+        memo.fingerprints = fingerprints;
+        memo.previous = Arc::default(); // the caller owns the new bytes; see `remember`
+    }
+    Ok(out)
+}
+
+/// Feeds a hasher through `io::Write`, so a view model is hashed without serializing it to a buffer.
+struct HashWriter<'h>(&'h mut rustc_hash::FxHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Adds the theme's static files under `assets/`, CSS and JS with a content hash in their names.
@@ -178,6 +256,27 @@ impl<'a> Renderer<'a> {
     /// Plain text of a field in the page language (for titles and feeds), falling back like [`Self::pick`].
     pub fn plain(&self, map: &Localized, lang: &Language) -> String {
         self.version(map, lang).map(|(_, t, _)| t.clone()).unwrap_or_default()
+    }
+
+    /// A hash of everything [`Self::render_page`] gives the template for `page`, and of the theme.
+    fn fingerprint(&self, page: &PageSpec, theme_key: u64) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        theme_key.hash(&mut h);
+        (&page.path, page.template, &page.lang.code, page.lang.dir.as_str(), &page.title).hash(&mut h);
+        page.crumbs.hash(&mut h);
+        for (l, p) in &page.alternates {
+            (&l.code, l.dir.as_str(), p).hash(&mut h);
+        }
+        views::nav_items(self, page.lang).hash(&mut h);
+        self.plain(&self.site.config.title, page.lang).hash(&mut h);
+        // Only the stylesheet's name reaches every page; other assets (the search
+        // indexes) are named in the contexts of the pages that load them.
+        self.stylesheet.get("style.css").hash(&mut h);
+        // Serializing into a hasher cannot fail: HashWriter never returns an error.
+        let banner = views::edition_banner(self, &page.path, page.lang); // snapshot hook
+        let _ = serde_json::to_writer(HashWriter(&mut h), &banner);
+        let _ = serde_json::to_writer(HashWriter(&mut h), &page.context);
+        h.finish()
     }
 
     fn render_page(&self, page: &PageSpec) -> Result<String, Diagnostic> {

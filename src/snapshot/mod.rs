@@ -168,7 +168,7 @@ pub struct Options {
 /// `nashra snapshot`: true when the edition was written.
 pub fn snapshot_command(root: &Path, opts: &Options) -> bool {
     let request = Request { label: opts.label.clone(), note: opts.note.clone() };
-    let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request));
+    let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request), &mut Default::default());
     pipeline::report(&diags);
     let Some(output) = output else {
         eprintln!("snapshot failed: no edition written");

@@ -18,9 +18,10 @@ pub fn spot_href(from: &str, lang: &Language, article: &str, spot: &Option<Quote
     })
 }
 
-/// One page per article.
+/// One page per article, built on every core (they are independent).
 pub fn article_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
-    r.site.articles.iter().map(|a| article_page(r, a, lang)).collect()
+    use rayon::prelude::*;
+    r.site.articles.par_iter().map(|a| article_page(r, a, lang)).collect()
 }
 
 fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSpec<'a> {

@@ -1,0 +1,178 @@
+//! Incremental rebuilds: what one build leaves for the next, so that editing
+//! one file redoes only the work that depends on it.
+//!
+//! The dependency model, stage by stage:
+//!
+//! | stage    | reused when                                                       |
+//! |----------|-------------------------------------------------------------------|
+//! | ingest   | the article's seed text and its `clean:` block are unchanged      |
+//! | theme    | every theme file (templates, i18n, static) is byte-identical      |
+//! | page     | its view model (by site path) and the theme are unchanged         |
+//!
+//! A page's view model is everything its template is given (title, crumbs,
+//! language alternates, navigation, stylesheet name and the page context),
+//! so "unchanged view model" is exactly "unchanged inputs": an edit to one
+//! article re-renders its own pages and every list, topic, entity, timeline
+//! and figures page that shows something of it, and nothing else. Loading,
+//! validation, linking and view models are recomputed every time: they are
+//! cheap next to ingestion and template rendering (see `Stats`). The result is
+//! byte for byte the full build's (tests/incremental.rs checks every kind of
+//! input file).
+
+use crate::diag::Diagnostic;
+use crate::ingest::Extraction;
+use crate::model::ArticleFile;
+use crate::render::PageMemo;
+use crate::render::theme::{Theme, ThemeFiles};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What ingestion made of one article, and the key of the inputs it came from.
+pub struct Ingested {
+    /// Hash of the seed text and the `clean:` block.
+    pub key: u64,
+    /// Names of `clean:` overrides that matched no line.
+    pub unmatched: Vec<String>,
+    /// The kept body as plain text, for quote validation.
+    pub body: String,
+}
+
+/// Time spent in each stage of the last run, and how much work it redid.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Reading and parsing every content file and seed.
+    pub load: Duration,
+    /// Ingesting seeds (only changed ones).
+    pub ingest: Duration,
+    /// Validation.
+    pub validate: Duration,
+    /// Model and link tables.
+    pub link: Duration,
+    /// Theme files and template compilation.
+    pub theme: Duration,
+    /// View models, fingerprints and templates.
+    pub render: Duration,
+    /// The whole run.
+    pub total: Duration,
+    /// Articles ingested anew.
+    pub ingested: usize,
+    /// Whether templates were compiled anew.
+    pub theme_compiled: bool,
+    /// Pages rendered anew.
+    pub rendered: usize,
+    /// Pages in the site.
+    pub pages: usize,
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [{} of {} pages])",
+            ms(self.total),
+            ms(self.load),
+            ms(self.ingest),
+            self.ingested,
+            ms(self.validate),
+            ms(self.link),
+            ms(self.theme),
+            if self.theme_compiled { " compiled" } else { "" },
+            ms(self.render),
+            self.rendered,
+            self.pages
+        )
+    }
+}
+
+/// What a run leaves for the next one. `Memo::default()` remembers nothing
+/// (a plain build); [`Memo::incremental`] keeps rendered pages too.
+#[derive(Default)]
+pub struct Memo {
+    /// Ingestion results by article slug.
+    pub extractions: HashMap<String, Ingested>,
+    /// Extracted documents by article slug (lent to the model during a run).
+    pub documents: BTreeMap<String, Extraction>,
+    /// The compiled theme and the hash of the files it came from.
+    theme: Option<(u64, Arc<Theme>)>,
+    /// Rendered pages and their fingerprints.
+    pub pages: PageMemo,
+    /// The last run's numbers.
+    pub stats: Stats,
+}
+
+impl Memo {
+    /// A memo that also keeps page fingerprints, for `serve`.
+    pub fn incremental() -> Memo {
+        Memo { pages: PageMemo::keeping(), ..Memo::default() }
+    }
+
+    /// The compiled theme for these files: the previous one when they are byte-identical.
+    pub fn theme(&mut self, files: &ThemeFiles) -> Result<Arc<Theme>, Vec<Diagnostic>> {
+        let mut h = rustc_hash::FxHasher::default();
+        files.hash(&mut h);
+        let key = h.finish();
+        if let Some((k, theme)) = &self.theme
+            && *k == key
+        {
+            return Ok(theme.clone());
+        }
+        let theme = Arc::new(Theme::new(files)?);
+        self.stats.theme_compiled = true;
+        self.theme = Some((key, theme.clone()));
+        self.pages.theme_key = key;
+        Ok(theme)
+    }
+}
+
+/// The key an article's ingestion depends on: its seed text, its `clean:` block and its `lines:` range.
+pub fn ingest_key(seed: &str, article: &ArticleFile) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    seed.hash(&mut h);
+    format!("{:?}", article.clean).hash(&mut h);
+    article.lines.hash(&mut h);
+    h.finish()
+}
+
+/// A project being served: the memo of the last run and the number of the last good build.
+pub struct Workspace {
+    root: std::path::PathBuf,
+    drafts: crate::site::Drafts,
+    memo: Memo,
+    /// Number of the last successful build (1 for the first).
+    pub build: u64,
+}
+
+impl Workspace {
+    /// A workspace for the project at `root`, nothing built yet.
+    pub fn new(root: &std::path::Path, drafts: crate::site::Drafts) -> Workspace {
+        Workspace { root: root.to_path_buf(), drafts, memo: Memo::incremental(), build: 0 }
+    }
+
+    /// Builds the project as it is on disk now, reusing what is unchanged.
+    /// On failure the memo still holds the last good site.
+    pub fn rebuild(&mut self) -> (Option<Arc<crate::output::Output>>, Vec<Diagnostic>) {
+        let (output, diags) = crate::pipeline::compile_with(
+            &self.root,
+            self.drafts,
+            crate::snapshot::Mode::Live(&self.root.join("site")),
+            &mut self.memo,
+        );
+        let output = output.map(Arc::new);
+        if let Some(out) = &output {
+            self.memo.pages.remember(out.clone());
+            self.build += 1;
+        }
+        (output, diags)
+    }
+
+    /// Numbers of the last run.
+    pub fn stats(&self) -> &Stats {
+        &self.memo.stats
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+//! After any single edit, an incremental rebuild equals a fresh full build,
+//! byte for byte: one test per kind of input file.
+
+use super::Workspace;
+use crate::output::Output;
+use crate::pipeline;
+use crate::site::Drafts;
+use std::path::{Path, PathBuf};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh copy of tests/fixtures/valid.
+fn project() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let from = manifest().join("tests/fixtures/valid");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = tmp.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    tmp
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Copies a file of the built-in theme into the project's theme, changed.
+fn override_theme(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(manifest().join("themes/default").join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    let target = root.join("themes/default").join(rel);
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(target, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Names of the pages where two outputs differ, for a readable failure.
+fn differences(a: &Output, b: &Output) -> Vec<String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+}
+
+/// Builds, applies `change`, rebuilds incrementally, and compares with a fresh build.
+/// Returns the pages the edit changed.
+fn incremental_equals_full(change: impl Fn(&Path)) -> Vec<String> {
+    let tmp = project();
+    let root = tmp.path();
+    let mut ws = Workspace::new(root, Drafts::Include);
+    let (before, diags) = ws.rebuild();
+    let before = before.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
+    change(root);
+    let (after, diags) = ws.rebuild();
+    let (full, full_diags) = pipeline::compile(root, Drafts::Include);
+    assert_eq!(diags, full_diags);
+    let after = after.unwrap_or_else(|| panic!("edited project builds: {diags:?}"));
+    let full = full.unwrap();
+    assert!(differences(&after, &full).is_empty(), "incremental ≠ full at {:?}", differences(&after, &full));
+    let changed = differences(&before, &after);
+    assert!(!changed.is_empty(), "the edit changed nothing, so the test proves nothing");
+    changed
+}
+
+#[test]
+fn site_config() {
+    let changed = incremental_equals_full(|r| edit(r, "content/site.yaml", "en:", "en: Edited"));
+    assert!(changed.iter().filter(|p| p.ends_with(".html")).count() > 10, "the title is on every page");
+}
+
+#[test]
+fn article_yaml() {
+    let changed =
+        incremental_equals_full(|r| edit(r, "content/articles/ambush.yaml", "The Palmyra ambush", "Ambush, edited"));
+    assert!(changed.contains(&"en/articles/ambush/index.html".to_string()));
+    assert!(!changed.contains(&"ar/pages/about/index.html".to_string()), "pages that do not show it are kept");
+}
+
+#[test]
+fn seed() {
+    incremental_equals_full(|r| {
+        let path = r.join("seeds/plain.txt");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(path, format!("{text}\nوأعلن تنظيم الدولة مسؤوليته عن الهجوم في بيان جديد.\n")).unwrap();
+    });
+}
+
+#[test]
+fn topic() {
+    incremental_equals_full(|r| {
+        edit(r, "content/topics/coalition.yaml", "Syria and the coalition", "Coalition, edited")
+    });
+}
+
+#[test]
+fn entity() {
+    incremental_equals_full(|r| edit(r, "content/entities/isis.yaml", "[\"ISIS\"]", "[\"ISIS\", \"Daesh\"]"));
+    incremental_equals_full(|r| edit(r, "content/entities/isis.yaml", "[\"داعش\"]", "[]"));
+}
+
+#[test]
+fn page_markdown() {
+    incremental_equals_full(|r| edit(r, "content/pages/about.en.md", "A test briefing.", "An edited briefing."));
+}
+
+#[test]
+fn template() {
+    incremental_equals_full(|r| {
+        override_theme(r, "templates/article.html", "<article class=\"article\">", "<article class=\"article edited\">")
+    });
+}
+
+#[test]
+fn stylesheet() {
+    let changed = incremental_equals_full(|r| override_theme(r, "static/style.css", "{", "{outline:0;"));
+    assert!(changed.iter().any(|p| p.starts_with("assets/style.")));
+}
+
+#[test]
+fn interface_strings() {
+    incremental_equals_full(|r| {
+        override_theme(r, "i18n/en.yaml", "draft: \"Draft\"", "draft: \"Not final\"\nskip_to_content: \"Skip\"")
+    });
+}
+
+#[test]
+fn added_article() {
+    let changed = incremental_equals_full(|r| {
+        let text = std::fs::read_to_string(r.join("content/articles/ambush.yaml")).unwrap();
+        std::fs::write(r.join("content/articles/second-ambush.yaml"), text.replace("2025-12-14", "2025-12-20"))
+            .unwrap();
+    });
+    assert!(changed.contains(&"en/articles/second-ambush/index.html".to_string()));
+}
+
+#[test]
+fn deleted_page_file() {
+    let changed = incremental_equals_full(|r| std::fs::remove_file(r.join("content/pages/about.ar.md")).unwrap());
+    assert!(changed.contains(&"ar/pages/about/index.html".to_string()));
+}
+
+#[test]
+fn renamed_article_slug() {
+    incremental_equals_full(|r| {
+        std::fs::rename(r.join("content/articles/ambush.yaml"), r.join("content/articles/palmyra-ambush.yaml"))
+            .unwrap();
+    });
+}
+
+#[test]
+fn draft_flag() {
+    incremental_equals_full(|r| {
+        edit(r, "content/articles/ambush.yaml", "date: 2025-12-14", "date: 2025-12-14\ndraft: true")
+    });
+}
+
+#[test]
+fn broken_then_fixed() {
+    let tmp = project();
+    let root = tmp.path();
+    let mut ws = Workspace::new(root, Drafts::Include);
+    let (good, _) = ws.rebuild();
+    assert!(good.is_some());
+    edit(root, "content/articles/ambush.yaml", "topics: [coalition]", "topics: [coalition");
+    let (broken, diags) = ws.rebuild();
+    assert!(broken.is_none());
+    assert!(diags.iter().any(|d| d.is_error() && d.path == "content/articles/ambush.yaml" && d.line > 0));
+    assert_eq!(ws.build, 1, "a failed build is not counted");
+    edit(
+        root,
+        "content/articles/ambush.yaml",
+        "topics: [coalition",
+        "topics: [coalition]\nkey_points: [{en: \"New\", ar: \"جديد\"}]",
+    );
+    let (fixed, _) = ws.rebuild();
+    let (full, _) = pipeline::compile(root, Drafts::Include);
+    let (fixed, full) = (fixed.unwrap(), full.unwrap());
+    assert!(differences(&fixed, &full).is_empty(), "{:?}", differences(&fixed, &full));
+    assert!(ws.stats().rendered < ws.stats().pages, "only pages showing the article were rendered");
+}
+
+#[test]
+fn unchanged_project_renders_nothing_and_ingests_nothing() {
+    let tmp = project();
+    let mut ws = Workspace::new(tmp.path(), Drafts::Include);
+    ws.rebuild();
+    assert_eq!(ws.stats().ingested, 2);
+    let (again, _) = ws.rebuild();
+    assert_eq!((ws.stats().ingested, ws.stats().rendered, ws.stats().theme_compiled), (0, 0, false));
+    assert_eq!(*again.unwrap(), pipeline::compile(tmp.path(), Drafts::Include).0.unwrap());
+}

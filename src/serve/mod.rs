@@ -1,0 +1,272 @@
+//! `nashra serve`: build, serve the site from memory, watch the project,
+//! rebuild incrementally and tell every open tab.
+//!
+//! Threads: a few HTTP workers answer from the current build (an
+//! `Arc<Output>` swapped after each good rebuild); the calling thread
+//! watches the files, rebuilds and broadcasts. Errors while serving never
+//! stop the server: the last good site stays up and tabs show an overlay.
+
+mod http;
+mod sse;
+pub mod watch;
+
+use crate::diag::Diagnostic;
+use crate::incremental::Workspace;
+use crate::output::Output;
+use crate::pipeline;
+use crate::site::Drafts;
+use sse::{Clients, Message};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// The live-reload script, as injected into served pages (never into `build` output).
+const LIVE_JS: &str = include_str!("live.js");
+
+/// How long the files must stay quiet before a rebuild: one editor save is several events.
+const QUIET: Duration = Duration::from_millis(25);
+
+/// HTTP worker threads.
+const WORKERS: usize = 4;
+
+/// Command-line options of `serve`.
+pub struct Options {
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    pub open: bool,
+}
+
+/// What the HTTP workers serve: one build, and the errors of the last attempt.
+#[derive(Clone, Default)]
+struct Served {
+    output: Arc<Output>,
+    build: u64,
+    errors: Vec<Diagnostic>,
+}
+
+/// State shared by the workers and the rebuild loop (owned by `serve`, not global).
+#[derive(Default)]
+struct Live {
+    served: RwLock<Served>,
+    clients: Clients,
+}
+
+impl Live {
+    fn current(&self) -> Served {
+        self.served.read().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+enum Event {
+    Files(Vec<PathBuf>),
+    Stop,
+}
+
+/// Runs the server until Ctrl-C. False when it could not start.
+pub fn serve(root: &Path, options: &Options) -> bool {
+    let listener = match TcpListener::bind(SocketAddr::new(options.bind, options.port)) {
+        Ok(l) => l,
+        Err(e) => {
+            let what = if e.kind() == std::io::ErrorKind::AddrInUse { "is already in use" } else { "cannot be used" };
+            eprintln!("error: port {} on {} {what}: {e}", options.port, options.bind);
+            eprintln!("  hint: stop the other server, or pick another port with --port (--port 0 picks a free one)");
+            return false;
+        }
+    };
+    let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let server = match tiny_http::Server::from_listener(listener, None) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: cannot serve on {address}: {e}");
+            return false;
+        }
+    };
+    // Ctrl-C before anything else, so a stop request is never lost.
+    let (tx, rx) = mpsc::channel();
+    let stop = tx.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop.send(Event::Stop);
+    }) {
+        eprintln!("warning: Ctrl-C handler not installed: {e}");
+    }
+    let live = Arc::new(Live::default());
+    let mut workspace = Workspace::new(root, Drafts::Include);
+    let (output, diags) = workspace.rebuild();
+    pipeline::report(&diags);
+    publish(&live, output, &diags, workspace.build);
+    eprintln!("built in {}", workspace.stats());
+
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, live) = (server.clone(), live.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    answer(&live, request);
+                }
+            })
+        })
+        .collect();
+    let url = format!("http://{address}/");
+    eprintln!("serving {url} (drafts shown); watching content/, seeds/ and themes/; Ctrl-C stops");
+    if options.open {
+        open_browser(&url);
+    }
+    let ok = watch_and_rebuild(root, &mut workspace, &live, (tx, rx));
+    for _ in &workers {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    eprintln!("stopped");
+    ok
+}
+
+/// Makes a build the one served (when it succeeded) and records the errors of the attempt.
+fn publish(live: &Live, output: Option<Arc<Output>>, diags: &[Diagnostic], build: u64) {
+    if let Ok(mut served) = live.served.write() {
+        if let Some(out) = output {
+            served.output = out;
+            served.build = build;
+        }
+        served.errors = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    }
+}
+
+fn answer(live: &Live, request: tiny_http::Request) {
+    let served = live.current();
+    let script = format!("<script>{}</script>", LIVE_JS.replace("__NASHRA_BUILD__", &served.build.to_string()));
+    let method = request.method().as_str().to_ascii_uppercase();
+    match http::route(&served.output, &method, request.url(), &script) {
+        http::Route::Events => {
+            if live.clients.len() >= sse::MAX_CLIENTS {
+                let _ = request.respond(tiny_http::Response::from_string("too many open tabs\n").with_status_code(503));
+                return;
+            }
+            let state = if served.errors.is_empty() { Message::Ok } else { Message::Errors(served.errors) };
+            live.clients.add(request.into_writer(), &[Message::Hello(served.build), state]);
+        }
+        http::Route::Site(a) => {
+            let mut response = tiny_http::Response::from_data(a.body).with_status_code(a.status);
+            let headers = std::iter::once(("Content-Type", a.content_type.to_string())).chain(a.headers);
+            for (name, value) in headers {
+                if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+                    response.add_header(h);
+                }
+            }
+            let _ = request.respond(response);
+        }
+    }
+}
+
+/// Watches the project and rebuilds after each burst of changes, until Ctrl-C.
+fn watch_and_rebuild(
+    root: &Path,
+    workspace: &mut Workspace,
+    live: &Live,
+    (tx, rx): (mpsc::Sender<Event>, mpsc::Receiver<Event>),
+) -> bool {
+    use notify::Watcher;
+    // Events name paths under the folder as watched: watch the canonical root, classify against it.
+    let root = &root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let files = tx;
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reads are not changes (and the rebuild itself reads every file).
+        if let Ok(e) = event
+            && !matches!(e.kind, notify::EventKind::Access(_))
+        {
+            let _ = files.send(Event::Files(e.paths));
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the project: {e}");
+            return false;
+        }
+    };
+    // The project root itself, not recursively: so a `themes/` created later is noticed and watched.
+    if let Err(e) = watcher.watch(root, notify::RecursiveMode::NonRecursive) {
+        eprintln!("warning: cannot watch {}: {e}", root.display());
+    }
+    let mut watched = Vec::new();
+    watch_inputs(root, &mut watcher, &mut watched);
+    let mut last_warnings: Vec<Diagnostic> = Vec::new();
+    loop {
+        let mut paths = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(Event::Files(p)) => p,
+            Ok(Event::Stop) | Err(RecvTimeoutError::Disconnected) => return true,
+            Err(RecvTimeoutError::Timeout) => {
+                live.clients.ping();
+                continue;
+            }
+        };
+        loop {
+            match rx.recv_timeout(QUIET) {
+                Ok(Event::Files(p)) => paths.extend(p),
+                Ok(Event::Stop) => return true,
+                Err(_) => break,
+            }
+        }
+        watch_inputs(root, &mut watcher, &mut watched);
+        let changes = watch::classify(root, paths.iter().map(PathBuf::as_path));
+        if changes.is_empty() {
+            continue;
+        }
+        rebuild(workspace, live, &changes, &mut last_warnings);
+    }
+}
+
+/// Watches `content/`, `seeds/` and `themes/` (each once, as soon as it exists).
+fn watch_inputs(root: &Path, watcher: &mut impl notify::Watcher, watched: &mut Vec<PathBuf>) {
+    for dir in ["content", "seeds", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() && !watched.contains(&path) {
+            match watcher.watch(&path, notify::RecursiveMode::Recursive) {
+                Ok(()) => watched.push(path),
+                Err(e) => eprintln!("warning: cannot watch {}: {e}", path.display()),
+            }
+        }
+    }
+}
+
+/// One rebuild after `changes`: serve it if it is good, tell the tabs, print what happened.
+fn rebuild(workspace: &mut Workspace, live: &Live, changes: &watch::ChangeSet, last_warnings: &mut Vec<Diagnostic>) {
+    let before = live.current();
+    let (output, diags) = workspace.rebuild();
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(Diagnostic::is_error);
+    pipeline::report(&errors);
+    if warnings != *last_warnings {
+        pipeline::report(&warnings);
+        *last_warnings = warnings;
+    }
+    let message = match &output {
+        None => Message::Errors(errors.clone()),
+        Some(out) if workspace.stats().rendered == 0 && **out == *before.output => Message::Ok,
+        Some(out) if changes.is_style_only() && before.errors.is_empty() => Message::Css(
+            out.keys().filter(|k| k.starts_with("assets/") && k.ends_with(".css")).cloned().collect(),
+            workspace.build,
+        ),
+        Some(_) => Message::Reload,
+    };
+    let good = output.is_some();
+    publish(live, output, &diags, workspace.build);
+    live.clients.broadcast(&message);
+    if good {
+        eprintln!("rebuilt in {}", workspace.stats());
+    } else {
+        eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
+    }
+}

@@ -198,3 +198,24 @@ fn unchanged_project_renders_nothing_and_ingests_nothing() {
     assert_eq!((ws.stats().ingested, ws.stats().rendered, ws.stats().theme_compiled), (0, 0, false));
     assert_eq!(*again.unwrap(), pipeline::compile(tmp.path(), Drafts::Include).0.unwrap());
 }
+
+#[test]
+fn line_range_of_an_article() {
+    // A seed with a fourth line, read whole first; then `lines:` cuts it off. Only the
+    // article file changes, so the ingestion must be keyed on `lines:` as well as the seed.
+    let tmp = project();
+    let root = tmp.path();
+    let seed = root.join("seeds/plain.txt");
+    let text = std::fs::read_to_string(&seed).unwrap();
+    std::fs::write(&seed, format!("{}\nوأعلن تنظيم الدولة مسؤوليته عن الهجوم في بيان جديد.\n", text.trim_end()))
+        .unwrap();
+    let mut ws = Workspace::new(root, Drafts::Include);
+    let (before, diags) = ws.rebuild();
+    let before = before.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
+    edit(root, "content/articles/ambush.yaml", "seed: plain.txt", "seed: plain.txt\nlines: 1-3");
+    let (after, _) = ws.rebuild();
+    let (full, _) = pipeline::compile(root, Drafts::Include);
+    let (after, full) = (after.unwrap(), full.unwrap());
+    assert!(differences(&after, &full).is_empty(), "incremental ≠ full at {:?}", differences(&after, &full));
+    assert!(differences(&before, &after).contains(&"ar/articles/ambush/index.html".to_string()));
+}

@@ -111,12 +111,18 @@ pub fn serve(root: &Path, options: &Options) -> bool {
             })
         })
         .collect();
+    let Some(watching) = start_watching(root, tx) else {
+        for _ in &workers {
+            server.unblock();
+        }
+        return false;
+    };
     let url = format!("http://{address}/");
     eprintln!("serving {url} (drafts shown); watching content/, seeds/ and themes/; Ctrl-C stops");
     if options.open {
         open_browser(&url);
     }
-    let ok = watch_and_rebuild(root, &mut workspace, &live, (tx, rx));
+    let ok = watch_and_rebuild(watching, &mut workspace, &live, rx);
     for _ in &workers {
         server.unblock();
     }
@@ -164,17 +170,19 @@ fn answer(live: &Live, request: tiny_http::Request) {
     }
 }
 
-/// Watches the project and rebuilds after each burst of changes, until Ctrl-C.
-fn watch_and_rebuild(
-    root: &Path,
-    workspace: &mut Workspace,
-    live: &Live,
-    (tx, rx): (mpsc::Sender<Event>, mpsc::Receiver<Event>),
-) -> bool {
+/// What watching needs: the canonical root, the watcher and the folders it watches.
+struct Watching {
+    root: PathBuf,
+    watcher: notify::RecommendedWatcher,
+    watched: Vec<PathBuf>,
+}
+
+/// Starts watching the project, before the URL is printed: an edit made as soon
+/// as the server says it is serving must not be missed.
+fn start_watching(root: &Path, files: mpsc::Sender<Event>) -> Option<Watching> {
     use notify::Watcher;
     // Events name paths under the folder as watched: watch the canonical root, classify against it.
-    let root = &root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let files = tx;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Reads are not changes (and the rebuild itself reads every file).
         if let Ok(e) = event
@@ -187,15 +195,26 @@ fn watch_and_rebuild(
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the project: {e}");
-            return false;
+            return None;
         }
     };
     // The project root itself, not recursively: so a `themes/` created later is noticed and watched.
-    if let Err(e) = watcher.watch(root, notify::RecursiveMode::NonRecursive) {
+    if let Err(e) = watcher.watch(&root, notify::RecursiveMode::NonRecursive) {
         eprintln!("warning: cannot watch {}: {e}", root.display());
     }
     let mut watched = Vec::new();
-    watch_inputs(root, &mut watcher, &mut watched);
+    watch_inputs(&root, &mut watcher, &mut watched);
+    Some(Watching { root, watcher, watched })
+}
+
+/// Rebuilds after each burst of changes, until Ctrl-C.
+fn watch_and_rebuild(
+    Watching { root, mut watcher, mut watched }: Watching,
+    workspace: &mut Workspace,
+    live: &Live,
+    rx: mpsc::Receiver<Event>,
+) -> bool {
+    let root = &root;
     let mut last_warnings: Vec<Diagnostic> = Vec::new();
     loop {
         let mut paths = match rx.recv_timeout(Duration::from_secs(15)) {

@@ -166,7 +166,7 @@ fn an_article_read_from_a_line_range_keeps_the_seeds_anchors() {
     let figures = page(&site, "en/figures/index.html");
     let start = figures.find("id=\"m-coalition-members\"").expect("metric block");
     let block = &figures[start..start + figures[start..].find("</article>").unwrap()];
-    assert!(block.contains("<bdi>89</bdi>") && block.contains("<bdi>&gt;80</bdi>"), "{block}");
+    assert!(block.contains("<bdi dir=\"ltr\">89</bdi>") && block.contains("<bdi dir=\"ltr\">&gt;80</bdi>"), "{block}");
     assert!(block.contains("../../en/articles/coalition-welcome/index.html#p9"), "{block}");
     assert!(!figures.contains("class=\"metric disagree\" id=\"m-coalition-members\""), "{figures}");
 }

@@ -54,6 +54,22 @@ pub fn fold(s: &str) -> String {
     fold_with_map(s).0
 }
 
+/// Appends one folded character that came from byte `at` of the input,
+/// collapsing runs of spaces (and dropping a leading one).
+#[inline]
+fn push_folded(f: char, at: usize, out: &mut String, map: &mut Vec<usize>, last_space: &mut bool) {
+    if f == ' ' {
+        if *last_space {
+            return;
+        }
+        *last_space = true;
+    } else {
+        *last_space = false;
+    }
+    out.push(f);
+    map.extend(std::iter::repeat_n(at, f.len_utf8()));
+}
+
 /// Like [`fold`], and for every byte of the result the byte offset in `s` of
 /// the character it came from, plus one final entry for `s.len()`. Lets a
 /// match found in folded text be marked in the original.
@@ -61,39 +77,19 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);
     let mut last_space = true; // trims leading whitespace
-    let mut buf = [0u8; 4];
     for (at, c) in s.char_indices() {
         if let Some(f) = fold_simple(c) {
             // Fast path, same result as below: `c` is its own NFKC and lower case.
-            let Some(f) = f else { continue };
-            if f == ' ' {
-                if last_space {
-                    continue;
-                }
-                last_space = true;
-            } else {
-                last_space = false;
+            if let Some(f) = f {
+                push_folded(f, at, &mut out, &mut map, &mut last_space);
             }
-            let enc = f.encode_utf8(&mut buf);
-            out.push_str(enc);
-            map.extend(std::iter::repeat_n(at, enc.len()));
             continue;
         }
         let mut tmp = [0u8; 4];
         for n in c.encode_utf8(&mut tmp).nfkc() {
             let Some(f) = fold_char(n) else { continue };
             for f in f.to_lowercase() {
-                if f == ' ' {
-                    if last_space {
-                        continue;
-                    }
-                    last_space = true;
-                } else {
-                    last_space = false;
-                }
-                let enc = f.encode_utf8(&mut buf);
-                out.push_str(enc);
-                map.extend(std::iter::repeat_n(at, enc.len()));
+                push_folded(f, at, &mut out, &mut map, &mut last_space);
             }
         }
     }

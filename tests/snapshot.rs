@@ -6,23 +6,6 @@ use common::*;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// A digest of every path and file content under `dir`.
-fn tree_digest(dir: &Path) -> String {
-    let mut h = Sha256::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        h.update(e.path().strip_prefix(dir).unwrap().to_string_lossy().as_bytes());
-        if e.file_type().is_file() {
-            h.update(std::fs::read(e.path()).unwrap());
-        }
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap()
-}
-
 fn edit(p: &Path, from: &str, to: &str) {
     let text = read(p);
     assert!(text.contains(from), "{} has no {from:?}", p.display());

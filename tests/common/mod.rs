@@ -47,3 +47,24 @@ pub fn run(project: &Path, args: &[&str]) -> Output {
 pub fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
+
+/// A digest of every path and file content under `dir`.
+#[allow(dead_code)] // not every test binary compares trees
+pub fn tree_digest(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        h.update(e.path().strip_prefix(dir).unwrap().to_string_lossy().as_bytes());
+        if e.file_type().is_file() {
+            h.update(std::fs::read(e.path()).unwrap());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file's text.
+#[allow(dead_code)] // not every test binary reads files
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}

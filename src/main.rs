@@ -161,7 +161,7 @@ fn main() -> ExitCode {
         }
         Command::Snapshot { label, note, force, archive, drafts, verify: None } => {
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
-            snapshot::snapshot_command(&cli.project, &snapshot::Options { label, note, force, archive, drafts })
+            snapshot::snapshot_command(&cli.project, &snapshot::Options { label, note, force, archive, drafts }, &term)
         }
         Command::Serve { port, bind, open } => serve::serve(&cli.project, &serve::Options { port, bind, open }),
         Command::Build { out, drafts } => {

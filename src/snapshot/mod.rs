@@ -166,22 +166,22 @@ pub struct Options {
 }
 
 /// `nashra snapshot`: true when the edition was written.
-pub fn snapshot_command(root: &Path, opts: &Options) -> bool {
+pub fn snapshot_command(root: &Path, opts: &Options, term: &crate::term::Term) -> bool {
     let request = Request { label: opts.label.clone(), note: opts.note.clone() };
     let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request), &mut Default::default());
-    pipeline::report(&diags);
+    term.report(&diags);
     let Some(output) = output else {
         eprintln!("snapshot failed: no edition written");
         return false;
     };
     match make(root, opts, &output) {
         Ok(done) => {
-            eprintln!("{done}");
-            eprintln!("  run `nashra build` to list it on the live site's editions page");
+            term.info(done);
+            term.info("  run `nashra build` to list it on the live site's editions page");
             true
         }
         Err(d) => {
-            pipeline::report(&[d]);
+            term.report(&[d]);
             eprintln!("snapshot failed: no edition written");
             false
         }

@@ -191,6 +191,7 @@ pub fn compile_with(
     let result = render::render_with(&site, &links, &theme, &extras, &mut memo.pages);
     memo.stats.render = stage.elapsed();
     memo.stats.rendered = memo.pages.rendered;
+    memo.stats.search = memo.pages.search_time;
     memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
     memo.stats.total = started.elapsed();
     match result {

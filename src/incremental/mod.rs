@@ -54,6 +54,8 @@ pub struct Stats {
     pub theme: Duration,
     /// View models, fingerprints and templates.
     pub render: Duration,
+    /// The part of `render` spent on the search indexes.
+    pub search: Duration,
     /// The whole run.
     pub total: Duration,
     /// Articles ingested anew.
@@ -71,7 +73,7 @@ impl std::fmt::Display for Stats {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [{} of {} pages])",
+            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [search {:.1}, {} of {} pages])",
             ms(self.total),
             ms(self.load),
             ms(self.ingest),
@@ -81,6 +83,7 @@ impl std::fmt::Display for Stats {
             ms(self.theme),
             if self.theme_compiled { " compiled" } else { "" },
             ms(self.render),
+            ms(self.search),
             self.rendered,
             self.pages
         )

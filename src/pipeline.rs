@@ -142,6 +142,7 @@ pub fn compile_with(
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    let link_memo = &mut memo.links;
     // Validation and the model only read the project: run them side by side; the
     // model is thrown away when validation finds errors (what check reports is unchanged).
     let (validation, model) = rayon::join(
@@ -153,7 +154,7 @@ pub fn compile_with(
             let stage = Instant::now();
             let site = Site::from_project(&project, &documents, drafts);
             let model = site.map(|site| {
-                let links = link::link(&site);
+                let links = link::link_with(&site, link_memo);
                 (site, links)
             });
             (model, stage.elapsed())

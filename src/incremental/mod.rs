@@ -6,6 +6,8 @@
 //! | stage    | reused when                                                       |
 //! |----------|-------------------------------------------------------------------|
 //! | ingest   | the article's seed text and its `clean:` block are unchanged      |
+//! | link     | the article's passages and quotes, and every entity spelling      |
+//! | search   | a document's searched texts (weights); all documents (scripts)    |
 //! | theme    | every theme file (templates, i18n, static) is byte-identical      |
 //! | page     | its view model (by site path) and the theme are unchanged         |
 //!
@@ -14,8 +16,9 @@
 //! so "unchanged view model" is exactly "unchanged inputs": an edit to one
 //! article re-renders its own pages and every list, topic, entity, timeline
 //! and figures page that shows something of it, and nothing else. Loading,
-//! validation, linking and view models are recomputed every time: they are
-//! cheap next to ingestion and template rendering (see `Stats`). The result is
+//! validation, the link tables and view models are recomputed every time (see
+//! `Stats` for what they cost); only each article's mention finding and quote
+//! location, and the search index's tokenizing, are reused. The result is
 //! byte for byte the full build's (tests/incremental.rs checks every kind of
 //! input file).
 
@@ -100,6 +103,8 @@ pub struct Memo {
     pub documents: BTreeMap<String, Extraction>,
     /// The compiled theme and the hash of the files it came from.
     theme: Option<(u64, Arc<Theme>)>,
+    /// Each article's mentions and quote spots.
+    pub links: crate::link::LinkMemo,
     /// Rendered pages and their fingerprints.
     pub pages: PageMemo,
     /// The last run's numbers.

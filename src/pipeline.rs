@@ -43,7 +43,7 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
             let fresh = reused.is_none();
             let pair = reused.unwrap_or_else(|| {
                 let (doc, report) = ingest::extract_with(text, &site::overrides_of(&a.value));
-                let body = ingest::body_text(&doc);
+                let body = crate::text::fold(&ingest::body_text(&doc));
                 (incremental::Ingested { key, unmatched: report.unmatched, body }, doc)
             });
             (slug, a, pair, fresh)
@@ -101,7 +101,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
 struct Ingested {
     project: Project,
     documents: BTreeMap<String, Extraction>,
-    /// Each article's kept body as plain text, for quote validation.
+    /// Each article's kept body as plain text, folded, for quote validation.
     bodies: BTreeMap<String, String>,
     diags: Vec<Diagnostic>,
 }

@@ -38,7 +38,7 @@ pub struct Ingested {
     pub key: u64,
     /// Names of `clean:` overrides that matched no line.
     pub unmatched: Vec<String>,
-    /// The kept body as plain text, for quote validation.
+    /// The kept body as plain text, folded (`text::fold`), for quote validation.
     pub body: String,
 }
 

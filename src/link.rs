@@ -10,6 +10,7 @@ use crate::text::{fold, fold_with_map};
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 /// One mention of an entity in a passage of an article's original text.
@@ -59,6 +60,8 @@ pub struct MentionFinder {
     automaton: Option<AhoCorasick>,
     /// pattern index → (entity slug, prefixes allowed before it)
     patterns: Vec<(String, &'static [&'static str])>,
+    /// Hash of the needles and their patterns: two finders with the same key find the same mentions.
+    key: u64,
 }
 
 impl MentionFinder {
@@ -92,7 +95,9 @@ impl MentionFinder {
             .build(&needles)
             .ok()
             .filter(|_| !needles.is_empty());
-        MentionFinder { automaton, patterns }
+        let mut h = rustc_hash::FxHasher::default();
+        (&needles, &patterns).hash(&mut h);
+        MentionFinder { automaton, patterns, key: h.finish() }
     }
 
     /// Mentions in `text`, as byte ranges of `text`, in order.
@@ -163,7 +168,34 @@ pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot
     })
 }
 
+/// What linking leaves for the next run: each article's own links by the hash
+/// of everything they depend on (its passages, its quotes and the entity
+/// spellings), so an edit to one article folds and searches that article alone.
+#[derive(Default)]
+pub struct LinkMemo {
+    articles: HashMap<u64, ArticleLinks>,
+}
+
+/// The hash of everything [`link_article`] reads.
+fn article_key(finder: &MentionFinder, a: &Article) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    finder.key.hash(&mut h);
+    for p in a.passages() {
+        (&p.id, &p.text).hash(&mut h);
+    }
+    for f in &a.meta.figures {
+        f.quote.hash(&mut h);
+    }
+    a.meta.figures.len().hash(&mut h);
+    for e in &a.meta.events {
+        e.quote.hash(&mut h);
+    }
+    a.meta.events.len().hash(&mut h);
+    h.finish()
+}
+
 /// What linking finds in one article's own text.
+#[derive(Clone)]
 struct ArticleLinks {
     mentions: BTreeMap<String, Vec<Mention>>,
     counts: BTreeMap<String, usize>,
@@ -196,11 +228,33 @@ fn link_article(finder: &MentionFinder, a: &Article) -> ArticleLinks {
 
 /// Computes every link table of the site.
 pub fn link(site: &Site) -> Links {
+    link_with(site, &mut LinkMemo::default())
+}
+
+/// [`link`], reusing from `memo` the links of every article whose inputs are
+/// unchanged, and leaving in it this run's.
+pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
     let finder = MentionFinder::new(site);
     let mut links = Links::default();
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new(); // article → entity → n
     // Articles are linked independently, in parallel; the merge below keeps their order.
-    let per_article: Vec<ArticleLinks> = site.articles.par_iter().map(|a| link_article(&finder, a)).collect();
+    let previous = std::mem::take(&mut memo.articles);
+    let per_article: Vec<(u64, ArticleLinks)> = site
+        .articles
+        .par_iter()
+        .map(|a| {
+            let key = article_key(&finder, a);
+            (key, previous.get(&key).cloned().unwrap_or_else(|| link_article(&finder, a)))
+        })
+        .collect();
+    drop(previous);
+    let per_article: Vec<ArticleLinks> = per_article
+        .into_iter()
+        .map(|(key, found)| {
+            memo.articles.insert(key, found.clone());
+            found
+        })
+        .collect();
     for (a, found) in site.articles.iter().zip(per_article) {
         counts.insert(a.slug.clone(), found.counts);
         links.mentions.insert(a.slug.clone(), found.mentions);

@@ -43,7 +43,7 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
             let fresh = reused.is_none();
             let pair = reused.unwrap_or_else(|| {
                 let (doc, report) = ingest::extract_with(text, &site::overrides_of(&a.value));
-                let body = ingest::body_text(&doc);
+                let body = crate::text::fold(&ingest::body_text(&doc));
                 (incremental::Ingested { key, unmatched: report.unmatched, body }, doc)
             });
             (slug, a, pair, fresh)
@@ -101,7 +101,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
 struct Ingested {
     project: Project,
     documents: BTreeMap<String, Extraction>,
-    /// Each article's kept body as plain text, for quote validation.
+    /// Each article's kept body as plain text, folded, for quote validation.
     bodies: BTreeMap<String, String>,
     diags: Vec<Diagnostic>,
 }
@@ -142,6 +142,7 @@ pub fn compile_with(
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    let link_memo = &mut memo.links;
     // Validation and the model only read the project: run them side by side; the
     // model is thrown away when validation finds errors (what check reports is unchanged).
     let (validation, model) = rayon::join(
@@ -153,7 +154,7 @@ pub fn compile_with(
             let stage = Instant::now();
             let site = Site::from_project(&project, &documents, drafts);
             let model = site.map(|site| {
-                let links = link::link(&site);
+                let links = link::link_with(&site, link_memo);
                 (site, links)
             });
             (model, stage.elapsed())
@@ -191,6 +192,7 @@ pub fn compile_with(
     let result = render::render_with(&site, &links, &theme, &extras, &mut memo.pages);
     memo.stats.render = stage.elapsed();
     memo.stats.rendered = memo.pages.rendered;
+    memo.stats.search = memo.pages.search_time;
     memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
     memo.stats.total = started.elapsed();
     match result {

@@ -28,7 +28,8 @@ impl At<'_> {
     }
 }
 
-/// All checks that need the whole project.
+/// All checks that need the whole project. `bodies` holds each article's kept
+/// body already folded with [`crate::text::fold`] (ingestion folds it once).
 pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
@@ -254,7 +255,7 @@ impl Checker<'_> {
         }
         let range_ok = self.line_range(&at, a);
         // With a broken range the body is not this article's: quotes are checked once it is fixed.
-        let body = bodies.get(&article.slug).filter(|_| range_ok).map(|b| fold(b));
+        let body = bodies.get(&article.slug).filter(|_| range_ok).map(String::as_str); // folded by ingestion
         for (i, f) in a.figures.iter().enumerate() {
             let field = format!("figures[{i}]");
             if !is_valid_slug(&f.metric) {
@@ -272,7 +273,7 @@ impl Checker<'_> {
                 );
             }
             self.draft_text(a.draft, &at, &format!("{field}.label"), &f.label);
-            self.quote(&at, &field, f.quote.as_deref(), body.as_deref(), &a.seed);
+            self.quote(&at, &field, f.quote.as_deref(), body, &a.seed);
         }
         for (i, e) in a.events.iter().enumerate() {
             let field = format!("events[{i}]");
@@ -283,7 +284,7 @@ impl Checker<'_> {
                 );
             }
             self.localized(&at, &format!("{field}.text"), &e.text, true);
-            self.quote(&at, &field, e.quote.as_deref(), body.as_deref(), &a.seed);
+            self.quote(&at, &field, e.quote.as_deref(), body, &a.seed);
         }
         if let Some(clean) = &a.clean {
             for (kind, list) in [("drop", &clean.drop), ("keep", &clean.keep)] {

@@ -6,6 +6,8 @@
 //! | stage    | reused when                                                       |
 //! |----------|-------------------------------------------------------------------|
 //! | ingest   | the article's seed text and its `clean:` block are unchanged      |
+//! | link     | the article's passages and quotes, and every entity spelling      |
+//! | search   | a document's searched texts (weights); all documents (scripts)    |
 //! | theme    | every theme file (templates, i18n, static) is byte-identical      |
 //! | page     | its view model (by site path) and the theme are unchanged         |
 //!
@@ -14,8 +16,9 @@
 //! so "unchanged view model" is exactly "unchanged inputs": an edit to one
 //! article re-renders its own pages and every list, topic, entity, timeline
 //! and figures page that shows something of it, and nothing else. Loading,
-//! validation, linking and view models are recomputed every time: they are
-//! cheap next to ingestion and template rendering (see `Stats`). The result is
+//! validation, the link tables and view models are recomputed every time (see
+//! `Stats` for what they cost); only each article's mention finding and quote
+//! location, and the search index's tokenizing, are reused. The result is
 //! byte for byte the full build's (tests/incremental.rs checks every kind of
 //! input file).
 
@@ -35,7 +38,7 @@ pub struct Ingested {
     pub key: u64,
     /// Names of `clean:` overrides that matched no line.
     pub unmatched: Vec<String>,
-    /// The kept body as plain text, for quote validation.
+    /// The kept body as plain text, folded (`text::fold`), for quote validation.
     pub body: String,
 }
 
@@ -54,6 +57,8 @@ pub struct Stats {
     pub theme: Duration,
     /// View models, fingerprints and templates.
     pub render: Duration,
+    /// The part of `render` spent on the search indexes.
+    pub search: Duration,
     /// The whole run.
     pub total: Duration,
     /// Articles ingested anew.
@@ -71,7 +76,7 @@ impl std::fmt::Display for Stats {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [{} of {} pages])",
+            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [search {:.1}, {} of {} pages])",
             ms(self.total),
             ms(self.load),
             ms(self.ingest),
@@ -81,6 +86,7 @@ impl std::fmt::Display for Stats {
             ms(self.theme),
             if self.theme_compiled { " compiled" } else { "" },
             ms(self.render),
+            ms(self.search),
             self.rendered,
             self.pages
         )
@@ -97,6 +103,8 @@ pub struct Memo {
     pub documents: BTreeMap<String, Extraction>,
     /// The compiled theme and the hash of the files it came from.
     theme: Option<(u64, Arc<Theme>)>,
+    /// Each article's mentions and quote spots.
+    pub links: crate::link::LinkMemo,
     /// Rendered pages and their fingerprints.
     pub pages: PageMemo,
     /// The last run's numbers.

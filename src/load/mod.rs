@@ -87,8 +87,13 @@ pub fn load(root: &Path) -> (Project, Vec<Diagnostic>) {
     }
     load_site(&mut project, &mut diags);
     for (folder, ext) in FOLDERS {
-        for file in content_files(root, &content.join(folder), ext, &mut diags) {
-            load_file(&mut project, folder, &file, &mut diags);
+        use rayon::prelude::*;
+        let files = content_files(root, &content.join(folder), ext, &mut diags);
+        // Reading and parsing are independent per file: done on every core, then
+        // taken in order, so slugs, duplicates and diagnostics come out as before.
+        let prepared: Vec<Prepared> = files.par_iter().map(|file| prepare(root, folder, file)).collect();
+        for (file, prepared) in files.iter().zip(prepared) {
+            load_file(&mut project, folder, file, prepared, &mut diags);
         }
     }
     load_seeds(&mut project, &mut diags);
@@ -160,7 +165,43 @@ fn rel_path(root: &Path, p: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn load_file(project: &mut Project, folder: &str, rel: &str, diags: &mut Vec<Diagnostic>) {
+/// A content file's value, parsed by [`prepare`].
+enum Parsed {
+    Article(Box<ArticleFile>),
+    Topic(TopicFile),
+    Entity(EntityFile),
+    Page(PageFile),
+}
+
+/// A content file read and parsed ahead of [`load_file`]: `None` when it could
+/// not be read, else its locator and its value (`None` when it does not parse),
+/// with the problems met.
+struct Prepared {
+    read: Option<(Locator, Option<Parsed>)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads and parses one content file; pure, so files are prepared in parallel.
+fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
+    let mut diags = Vec::new();
+    let Some(text) = read_text(root, rel, &mut diags, false) else { return Prepared { read: None, diags } };
+    let locator = Locator::new(&text);
+    let parsed = match folder {
+        "articles" => parse_yaml::<ArticleFile>(rel, &text, &mut diags).map(|v| Parsed::Article(Box::new(v))),
+        "topics" => parse_yaml::<TopicFile>(rel, &text, &mut diags).map(Parsed::Topic),
+        "entities" => parse_yaml::<EntityFile>(rel, &text, &mut diags).map(Parsed::Entity),
+        _ => {
+            let file_name = rel.rsplit('/').next().unwrap_or(rel);
+            let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml").trim_end_matches(".md");
+            // Without a language in its name the file is rejected before its value is used.
+            let lang = stem.rsplit_once('.').map(|(_, lang)| lang.to_string()).unwrap_or_default();
+            parse_page(rel, &text, lang, &mut diags).map(Parsed::Page)
+        }
+    };
+    Prepared { read: Some((locator, parsed)), diags }
+}
+
+fn load_file(project: &mut Project, folder: &str, rel: &str, prepared: Prepared, diags: &mut Vec<Diagnostic>) {
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml").trim_end_matches(".md");
     let (slug, lang) = match folder {
@@ -201,31 +242,33 @@ fn load_file(project: &mut Project, folder: &str, rel: &str, diags: &mut Vec<Dia
         );
         return;
     }
-    let Some(text) = read_text(&project.root, rel, diags, false) else {
+    let Prepared { read, diags: found } = prepared;
+    diags.extend(found);
+    let Some((locator, parsed)) = read else {
         project.broken.insert(key);
         return;
     };
-    let locator = Locator::new(&text);
     fn wrap<T>(slug: &str, rel: &str, value: T, locator: Locator) -> Loaded<T> {
         Loaded { slug: slug.to_string(), path: rel.to_string(), value, locator }
     }
-    let ok = match folder {
-        "articles" => parse_yaml::<ArticleFile>(rel, &text, diags)
-            .map(|v| project.articles.insert(slug.clone(), wrap(&slug, rel, v, locator)))
-            .is_some(),
-        "topics" => parse_yaml::<TopicFile>(rel, &text, diags)
-            .map(|v| project.topics.insert(slug.clone(), wrap(&slug, rel, v, locator)))
-            .is_some(),
-        "entities" => parse_yaml::<EntityFile>(rel, &text, diags)
-            .map(|v| project.entities.insert(slug.clone(), wrap(&slug, rel, v, locator)))
-            .is_some(),
-        _ => match parse_page(rel, &text, lang.unwrap_or_default(), diags) {
-            Some(page) => {
-                project.pages.entry(slug.clone()).or_default().push(wrap(&slug, rel, page, locator));
-                true
-            }
-            None => false,
-        },
+    let ok = match parsed {
+        Some(Parsed::Article(v)) => {
+            project.articles.insert(slug.clone(), wrap(&slug, rel, *v, locator));
+            true
+        }
+        Some(Parsed::Topic(v)) => {
+            project.topics.insert(slug.clone(), wrap(&slug, rel, v, locator));
+            true
+        }
+        Some(Parsed::Entity(v)) => {
+            project.entities.insert(slug.clone(), wrap(&slug, rel, v, locator));
+            true
+        }
+        Some(Parsed::Page(page)) => {
+            project.pages.entry(slug.clone()).or_default().push(wrap(&slug, rel, page, locator));
+            true
+        }
+        None => false,
     };
     if !ok {
         project.broken.insert(key);

@@ -73,6 +73,10 @@ pub struct PageMemo {
     previous: Arc<Output>,
     /// Pages rendered anew by the last run.
     pub rendered: usize,
+    /// Search index weights and scripts of the last run.
+    search: views::search::SearchMemo,
+    /// Time the last run spent on the search indexes.
+    pub search_time: std::time::Duration,
 }
 
 impl PageMemo {
@@ -99,7 +103,9 @@ pub fn render_with(
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
     let mut r = Renderer { site, links, theme, stylesheet, extras };
-    let search_indexes = views::search::add_indexes(&r, &mut out); // one index script per language
+    let started = std::time::Instant::now();
+    let search_indexes = views::search::add_indexes(&r, &mut out, &mut memo.search);
+    memo.search_time = started.elapsed(); // one index script per language
     r.stylesheet.extend(search_indexes);
     let r = r;
     // One language's pages are built, then fingerprinted and rendered on every core,

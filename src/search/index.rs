@@ -38,7 +38,7 @@ pub const MAX_WEIGHT: u32 = 15;
 pub const SHARD_SIZE: usize = 20;
 
 /// A text of a document, searched and shown in snippets.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Field {
     /// Language the text is in.
     pub lang: String,
@@ -51,7 +51,7 @@ pub struct Field {
 }
 
 /// One search result to be: an article, a topic or an entity.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Document {
     /// Kind, as the reader reads it ("Article", "Person").
     pub kind: String,
@@ -94,6 +94,22 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
         .collect()
 }
 
+/// A document's terms, each with the weights of the fields it occurs in added up, in term order.
+pub type Weights = Vec<(String, u32)>;
+
+/// The [`Weights`] of one document: its title and every field and passage.
+pub fn weights(doc: &Document) -> Weights {
+    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
+        .chain(doc.fields.iter().chain(&doc.passages).map(|f| (f.text.as_str(), f.weight)));
+    for (text, weight) in texts {
+        for term in terms(text) {
+            *weights.entry(term).or_default() += weight;
+        }
+    }
+    weights.into_iter().collect()
+}
+
 /// Term → (document id, weight), documents in id order.
 #[derive(Debug, Default)]
 pub struct Index {
@@ -103,20 +119,24 @@ pub struct Index {
 
 impl Index {
     /// Indexes documents; a document's id is its position in `docs`.
+    #[cfg(test)]
     pub fn build(docs: &[Document]) -> Index {
+        let weights: Vec<Weights> = docs.iter().map(weights).collect();
+        Index::from_weights(weights.iter())
+    }
+
+    /// Indexes documents given by their [`weights`], in id order.
+    pub fn from_weights<'w>(docs: impl Iterator<Item = &'w Weights>) -> Index {
         let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-        for (id, doc) in docs.iter().enumerate() {
+        for (id, weights) in docs.enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            let mut weights: BTreeMap<String, u32> = BTreeMap::new();
-            let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
-                .chain(doc.fields.iter().chain(&doc.passages).map(|f| (f.text.as_str(), f.weight)));
-            for (text, weight) in texts {
-                for term in terms(text) {
-                    *weights.entry(term).or_default() += weight;
-                }
-            }
             for (term, weight) in weights {
-                postings.entry(term).or_default().push((id, weight));
+                match postings.get_mut(term) {
+                    Some(list) => list.push((id, *weight)),
+                    None => {
+                        postings.insert(term.clone(), vec![(id, *weight)]);
+                    }
+                }
             }
         }
         Index { postings }

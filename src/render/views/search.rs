@@ -13,9 +13,12 @@ use crate::output::Output;
 use crate::render::{PageSpec, Renderer};
 use crate::search::index::plain_text;
 use crate::search::index::text_shards;
+use crate::search::index::{self, Weights};
 use crate::search::{Document, Field, Index};
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// Where the search page is, under a language folder.
 const PAGE: &str = "search/index.html";
@@ -30,32 +33,97 @@ fn index_key(lang: &Language) -> String {
     format!("search-{}.js", lang.code)
 }
 
-/// Adds a script to `out` as `assets/<stem>.<content hash>.js`; returns its site path.
-fn add_script(out: &mut Output, stem: &str, script: String) -> String {
+/// Adds a script to `files` as `assets/<stem>.<content hash>.js`; returns its site path.
+fn add_script(files: &mut Files, stem: &str, script: String) -> String {
     use sha2::Digest;
     let hash = sha2::Sha256::digest(script.as_bytes());
     let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
     let target = format!("assets/{stem}.{short}.js");
-    out.insert(target.clone(), script.into_bytes());
+    files.push((target.clone(), script.into_bytes()));
     target
+}
+
+/// What building the indexes leaves for the next run: each document's term
+/// weights by the hash of its searched texts, and each language's files by the
+/// hash of everything they are made from. An edit to one article re-weighs that
+/// article alone, and leaves a language whose documents are unchanged as it was.
+#[derive(Default)]
+pub struct SearchMemo {
+    /// Hash of a document's title and field and passage texts with their weights → its weights.
+    weights: HashMap<u64, Arc<Weights>>,
+    /// Language code → (hash of its documents and the directions, files written, index path).
+    scripts: HashMap<String, (u64, Files, String)>,
+}
+
+/// Files an index adds to the output: (site path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The hash of everything a document's [`Weights`] come from.
+fn weights_key(doc: &Document) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    doc.title.hash(&mut h);
+    for f in doc.fields.iter().chain(&doc.passages) {
+        (&f.text, f.weight).hash(&mut h);
+    }
+    doc.fields.len().hash(&mut h);
+    h.finish()
 }
 
 /// Builds every language's index script, and the text shards it points at,
 /// into `out`, named by content hash like the theme's assets; returns asset
-/// key → site path of each index.
-pub fn add_indexes(r: &Renderer, out: &mut Output) -> BTreeMap<String, String> {
+/// key → site path of each index. Reuses from `memo` what is unchanged.
+pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTreeMap<String, String> {
+    use rayon::prelude::*;
     let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
     let mut names = BTreeMap::new();
+    let previous = std::mem::take(&mut memo.weights);
+    let mut scripts = std::mem::take(&mut memo.scripts);
     for lang in &r.site.languages {
         let docs = documents(r, lang);
+        let mut h = rustc_hash::FxHasher::default();
+        (&docs, &lang.code, &dirs).hash(&mut h);
+        let key = h.finish();
+        if let Some((k, files, index)) = scripts.remove(&lang.code)
+            && k == key
+        {
+            for (path, bytes) in &files {
+                out.insert(path.clone(), bytes.clone());
+            }
+            names.insert(index_key(lang), index.clone());
+            memo.scripts.insert(lang.code.clone(), (key, files, index));
+            // Keep this language's weights; those of documents gone are dropped with `previous`.
+            for doc in &docs {
+                let key = weights_key(doc);
+                if let Some(w) = previous.get(&key) {
+                    memo.weights.insert(key, w.clone());
+                }
+            }
+            continue;
+        }
+        let mut files = Vec::new();
         let from = path(lang, PAGE);
         let shards: Vec<String> = text_shards(&docs)
             .into_iter()
             .enumerate()
-            .map(|(k, script)| href(&from, &add_script(out, &format!("search-{}-text-{k}", lang.code), script)))
+            .map(|(k, script)| href(&from, &add_script(&mut files, &format!("search-{}-text-{k}", lang.code), script)))
             .collect();
-        let script = Index::build(&docs).to_script(&docs, &lang.code, &dirs, &shards);
-        names.insert(index_key(lang), add_script(out, &format!("search-{}", lang.code), script));
+        let weights: Vec<(u64, Arc<Weights>)> = docs
+            .par_iter()
+            .map(|doc| {
+                let key = weights_key(doc);
+                let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
+                (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
+            })
+            .collect();
+        let script =
+            Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
+        memo.weights.extend(weights);
+        let index = add_script(&mut files, &format!("search-{}", lang.code), script);
+        for (path, bytes) in &files {
+            out.insert(path.clone(), bytes.clone());
+        }
+        names.insert(index_key(lang), index.clone());
+        memo.scripts.insert(lang.code.clone(), (key, files, index));
     }
     names
 }

@@ -13,47 +13,12 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// Month names with their number, as written; folded when the patterns are built.
-const MONTHS: &[(&str, u32)] = &[
-    ("كانون الثاني", 1),
-    ("شباط", 2),
-    ("آذار", 3),
-    ("نيسان", 4),
-    ("أيار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("آب", 8),
-    ("أيلول", 9),
-    ("تشرين الأول", 10),
-    ("تشرين الثاني", 11),
-    ("كانون الأول", 12),
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("أبريل", 4),
+/// Spellings the sites' month tables (`render::dates`) do not use, and English
+/// abbreviations, with their number; folded when the patterns are built.
+const OTHER_MONTH_SPELLINGS: &[(&str, u32)] = &[
     ("إبريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
     ("يونيه", 6),
-    ("يوليو", 7),
     ("يوليه", 7),
-    ("أغسطس", 8),
-    ("سبتمبر", 9),
-    ("أكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("may", 5),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
     ("jan", 1),
     ("feb", 2),
     ("mar", 3),
@@ -67,6 +32,14 @@ const MONTHS: &[(&str, u32)] = &[
     ("nov", 11),
     ("dec", 12),
 ];
+
+/// Every month name the text may use, with its number: both Arabic series and
+/// English, as the site writes them, plus [`OTHER_MONTH_SPELLINGS`].
+fn month_names() -> impl Iterator<Item = (&'static str, u32)> {
+    use crate::render::dates::{AR_EGYPTIAN, AR_LEVANTINE, EN};
+    let numbered = |names: [&'static str; 12]| names.into_iter().zip(1..);
+    numbered(AR_LEVANTINE).chain(numbered(AR_EGYPTIAN)).chain(numbered(EN)).chain(OTHER_MONTH_SPELLINGS.iter().copied())
+}
 
 /// A date written in the text; year or day may be missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,7 +103,7 @@ enum Shape {
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
-    let mut months: Vec<(String, u32)> = MONTHS.iter().map(|(m, n)| (crate::text::fold(m), *n)).collect();
+    let mut months: Vec<(String, u32)> = month_names().map(|(m, n)| (crate::text::fold(m), n)).collect();
     months.sort_by_key(|(m, _)| std::cmp::Reverse(m.chars().count())); // longest first: "تشرين الاول" before "اب"
     let names: Vec<String> = months.iter().map(|(m, _)| regex::escape(m).replace(' ', r"\s+")).collect();
     let alternatives = names.join("|");

@@ -147,17 +147,20 @@ fn content_files(root: &Path, dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>
     files
 }
 
-/// Hidden files and the temp files editors leave while saving.
+/// Hidden files and the temp, backup and lock files editors leave while saving:
+/// never content. The loader, the theme and the dev server's watcher share this list.
 pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.')
         || name.starts_with('#')
+        || name.ends_with('#')
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name == "4913"
+        || [".swp", ".swx", ".swo", ".kate-swp", ".tmp", ".bak", ".orig", ".crdownload"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || name == "4913" // vim's write test file (not every all-digit name: folders may be years)
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {

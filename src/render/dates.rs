@@ -5,7 +5,8 @@
 
 use crate::model::PartialDate;
 
-const EN: [&str; 12] = [
+/// Month names, January first: English, and the two Arabic series.
+pub const EN: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -19,9 +20,9 @@ const EN: [&str; 12] = [
     "November",
     "December",
 ];
-const AR_EGYPTIAN: [&str; 12] =
+pub const AR_EGYPTIAN: [&str; 12] =
     ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
-const AR_LEVANTINE: [&str; 12] = [
+pub const AR_LEVANTINE: [&str; 12] = [
     "كانون الثاني",
     "شباط",
     "آذار",

@@ -54,26 +54,16 @@ impl ChangeSet {
     }
 }
 
-/// Temp, backup and lock files that editors write while saving, never content.
-pub fn is_editor_temp(name: &str) -> bool {
-    crate::load::is_ignored(std::ffi::OsStr::new(name))
-        || name.ends_with('#')
-        || name.ends_with(".swo")
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".orig")
-        || name.contains("___jb_tmp___")
-        || name.contains("___jb_old___")
-        || name.ends_with(".crdownload")
-        || name.chars().all(|c| c.is_ascii_digit()) // vim's write test file (4913, 5036, …)
-}
-
 /// Names what a changed path under the project `root` is. `None`: not an input of the site.
 pub fn classify_path(root: &Path, path: &Path) -> Option<Change> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let name = parts.last()?;
     let hidden_folder = parts[..parts.len() - 1].iter().any(|p| p.starts_with('.'));
-    if is_editor_temp(name) || hidden_folder {
+    // A changed file named only by digits is vim's write test (4913, 5036, …); the
+    // loader cannot say so of every such name, since folders may be years.
+    let vim_probe = name.chars().all(|c| c.is_ascii_digit());
+    if crate::load::is_ignored(std::ffi::OsStr::new(name)) || vim_probe || hidden_folder {
         return None;
     }
     let stem = |exts: &[&str]| exts.iter().find_map(|e| name.strip_suffix(e)).map(str::to_string);

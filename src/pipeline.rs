@@ -139,6 +139,38 @@ pub fn compile_with(
     mode: snapshot::Mode,
     memo: &mut Memo,
 ) -> (Option<Output>, Vec<Diagnostic>) {
+    let started = Instant::now();
+    let (prepared, mut diags) = prepare_with(root, drafts, mode, memo);
+    let Some(prepared) = prepared else {
+        return (None, diags);
+    };
+    let stage = Instant::now();
+    let result = prepared.render_all(&mut memo.pages);
+    memo.stats.render = stage.elapsed();
+    memo.stats.rendered = memo.pages.rendered;
+    memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
+    memo.stats.total = started.elapsed();
+    match result {
+        Ok(mut out) => {
+            out.extend(snapshot::edition_files(prepared.extras())); // snapshot hook
+            (Some(out), diags)
+        }
+        Err(errors) => {
+            diags.extend(errors);
+            (None, diags)
+        }
+    }
+}
+
+/// Everything before rendering pages: load, ingest, validate, model, link,
+/// theme, editions, assets and search indexes. `None` when there are errors.
+/// `serve` stops here and renders each page when it is asked for.
+pub fn prepare_with(
+    root: &Path,
+    drafts: Drafts,
+    mode: snapshot::Mode,
+    memo: &mut Memo,
+) -> (Option<render::Prepared>, Vec<Diagnostic>) {
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
@@ -188,23 +220,9 @@ pub fn compile_with(
     if diag::has_errors(&diags) {
         return (None, diags);
     }
-    let stage = Instant::now();
-    let result = render::render_with(&site, &links, &theme, &extras, &mut memo.pages);
-    memo.stats.render = stage.elapsed();
-    memo.stats.rendered = memo.pages.rendered;
-    memo.stats.search = memo.pages.search_time;
-    memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
+    let prepared = render::Prepared::new(site, links, (memo.theme_key, theme), extras, memo.search.clone());
     memo.stats.total = started.elapsed();
-    match result {
-        Ok(mut out) => {
-            out.extend(snapshot::edition_files(&extras)); // snapshot hook
-            (Some(out), diags)
-        }
-        Err(errors) => {
-            diags.extend(errors);
-            (None, diags)
-        }
-    }
+    (Some(prepared), diags)
 }
 
 /// Prints diagnostics to stderr, one per line.

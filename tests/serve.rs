@@ -78,8 +78,13 @@ impl Server {
 
     /// Opens the event stream; returns a receiver of `event:` names with their data.
     fn events(&self) -> mpsc::Receiver<(String, String)> {
+        self.events_of("")
+    }
+
+    /// Opens the event stream as a tab showing `page` (a URL path) does.
+    fn events_of(&self, page: &str) -> mpsc::Receiver<(String, String)> {
         let mut stream = TcpStream::connect(&self.address).unwrap();
-        write!(stream, "GET /__nashra/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        write!(stream, "GET /__nashra/events?page={page} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut event = String::new();
@@ -195,6 +200,39 @@ fn edits_reload_tabs_and_errors_show_until_fixed() {
     std::fs::write(&article, &text).unwrap();
     assert_eq!(next_event(&events, &[]).0, "reload");
     assert!(server.get("/en/articles/ambush/index.html").2.contains("The Palmyra ambush"));
+}
+
+#[test]
+fn a_template_error_in_a_page_no_tab_shows_is_found_and_the_last_good_site_stays() {
+    // Pages are rendered when asked for; the rest are rendered afterwards, so an
+    // error in a template only some pages use is still reported.
+    let project = common::valid_project();
+    let server = Server::start(project.path(), &[]);
+    // The page without the live script (which carries the build's number).
+    let page = |path: &str| -> (u16, String) {
+        let (status, _, body) = server.get(path);
+        (status, body.split("<script>").next().unwrap().to_string())
+    };
+    let (_, entity) = page("/en/entities/damascus/");
+    assert!(entity.contains("<h1"), "{entity}");
+    let home = server.events_of("/en/");
+    assert_eq!(next_event(&home, &[]).0, "hello");
+    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/entity.html");
+    let text = std::fs::read_to_string(template).unwrap();
+    let broken = text.replacen("{{ page.kind }}", "{{ page.kind.no_such_field }}", 1);
+    assert_ne!(broken, text);
+    let dir = project.path().join("themes/default/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // the watcher sees the new folder
+    std::fs::write(dir.join("entity.html"), &broken).unwrap();
+    let (event, data) = next_event(&home, &["ok", "reload"]);
+    assert_eq!(event, "errors", "the open home page is told of the error elsewhere");
+    assert!(data.contains("no_such_field") && data.contains("entities/damascus"), "{data}");
+    assert_eq!(page("/en/entities/damascus/"), (200, entity.clone()), "the last good site is still served");
+
+    std::fs::remove_file(dir.join("entity.html")).unwrap();
+    assert_eq!(next_event(&home, &[]).0, "ok", "fixed: the overlay goes; the home page did not change");
+    assert_eq!(page("/en/entities/damascus/"), (200, entity));
 }
 
 #[test]

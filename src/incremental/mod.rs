@@ -25,8 +25,8 @@
 use crate::diag::Diagnostic;
 use crate::ingest::Extraction;
 use crate::model::ArticleFile;
-use crate::render::PageMemo;
 use crate::render::theme::{Theme, ThemeFiles};
+use crate::render::{PageMemo, SearchMemo};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -57,8 +57,6 @@ pub struct Stats {
     pub theme: Duration,
     /// View models, fingerprints and templates.
     pub render: Duration,
-    /// The part of `render` spent on the search indexes.
-    pub search: Duration,
     /// The whole run.
     pub total: Duration,
     /// Articles ingested anew.
@@ -76,7 +74,7 @@ impl std::fmt::Display for Stats {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}, render {:.1} [search {:.1}, {} of {} pages])",
+            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}",
             ms(self.total),
             ms(self.load),
             ms(self.ingest),
@@ -85,16 +83,16 @@ impl std::fmt::Display for Stats {
             ms(self.link),
             ms(self.theme),
             if self.theme_compiled { " compiled" } else { "" },
-            ms(self.render),
-            ms(self.search),
-            self.rendered,
-            self.pages
-        )
+        )?;
+        if self.pages > 0 {
+            write!(f, ", render {:.1} [{} of {} pages]", ms(self.render), self.rendered, self.pages)?;
+        }
+        write!(f, ")")
     }
 }
 
-/// What a run leaves for the next one. `Memo::default()` remembers nothing
-/// (a plain build); [`Memo::incremental`] keeps rendered pages too.
+/// What a run leaves for the next one. A one-off build starts from
+/// `Memo::default()` and drops it; [`Workspace`] keeps one across rebuilds.
 #[derive(Default)]
 pub struct Memo {
     /// Ingestion results by article slug.
@@ -103,20 +101,19 @@ pub struct Memo {
     pub documents: BTreeMap<String, Extraction>,
     /// The compiled theme and the hash of the files it came from.
     theme: Option<(u64, Arc<Theme>)>,
+    /// Hash of the theme files of the last run.
+    pub theme_key: u64,
     /// Each article's mentions and quote spots.
     pub links: crate::link::LinkMemo,
     /// Rendered pages and their fingerprints.
     pub pages: PageMemo,
+    /// Search index weights and scripts (shared with the build being served, which makes them when asked).
+    pub search: Arc<std::sync::Mutex<SearchMemo>>,
     /// The last run's numbers.
     pub stats: Stats,
 }
 
 impl Memo {
-    /// A memo that also keeps page fingerprints, for `serve`.
-    pub fn incremental() -> Memo {
-        Memo { pages: PageMemo::keeping(), ..Memo::default() }
-    }
-
     /// The compiled theme for these files: the previous one when they are byte-identical.
     pub fn theme(&mut self, files: &ThemeFiles) -> Result<Arc<Theme>, Vec<Diagnostic>> {
         let mut h = rustc_hash::FxHasher::default();
@@ -130,7 +127,7 @@ impl Memo {
         let theme = Arc::new(Theme::new(files)?);
         self.stats.theme_compiled = true;
         self.theme = Some((key, theme.clone()));
-        self.pages.theme_key = key;
+        self.theme_key = key;
         Ok(theme)
     }
 }
@@ -149,6 +146,8 @@ pub struct Workspace {
     root: std::path::PathBuf,
     drafts: crate::site::Drafts,
     memo: Memo,
+    /// Fingerprints and bytes of the last complete build, for [`LiveSite::complete`].
+    pub pages: Arc<std::sync::Mutex<PageMemo>>,
     /// Number of the last successful build (1 for the first).
     pub build: u64,
 }
@@ -156,24 +155,51 @@ pub struct Workspace {
 impl Workspace {
     /// A workspace for the project at `root`, nothing built yet.
     pub fn new(root: &std::path::Path, drafts: crate::site::Drafts) -> Workspace {
-        Workspace { root: root.to_path_buf(), drafts, memo: Memo::incremental(), build: 0 }
+        Workspace {
+            root: root.to_path_buf(),
+            drafts,
+            memo: Memo::default(),
+            pages: Arc::new(std::sync::Mutex::new(PageMemo::keeping())),
+            build: 0,
+        }
     }
 
-    /// Builds the project as it is on disk now, reusing what is unchanged.
-    /// On failure the memo still holds the last good site.
-    pub fn rebuild(&mut self) -> (Option<Arc<crate::output::Output>>, Vec<Diagnostic>) {
-        let (output, diags) = crate::pipeline::compile_with(
+    /// Builds the project as it is on disk now, up to the pages, reusing what
+    /// is unchanged; the pages are rendered when asked for ([`LiveSite`]).
+    pub fn rebuild(&mut self) -> (Option<Arc<LiveSite>>, Vec<Diagnostic>) {
+        let (prepared, diags) = crate::pipeline::prepare_with(
             &self.root,
             self.drafts,
             crate::snapshot::Mode::Live(&self.root.join("site")),
             &mut self.memo,
         );
-        let output = output.map(Arc::new);
-        if let Some(out) = &output {
-            self.memo.pages.remember(out.clone());
+        let site = prepared.map(|p| Arc::new(LiveSite::new(p)));
+        if site.is_some() {
             self.build += 1;
         }
-        (output, diags)
+        (site, diags)
+    }
+
+    /// [`Workspace::rebuild`], then every page rendered: the complete output.
+    #[cfg(test)]
+    pub fn rebuild_complete(&mut self) -> (Option<Arc<crate::output::Output>>, Vec<Diagnostic>) {
+        let (site, mut diags) = self.rebuild();
+        let Some(site) = site else { return (None, diags) };
+        let started = std::time::Instant::now();
+        let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let done = site.complete(&mut pages, &|| false);
+        (self.memo.stats.render, self.memo.stats.rendered) = (started.elapsed(), pages.rendered);
+        match done {
+            Some(Ok(out)) => {
+                self.memo.stats.pages = out.keys().filter(|k| k.ends_with(".html")).count();
+                (Some(out), diags)
+            }
+            Some(Err(errors)) => {
+                diags.extend(errors);
+                (None, diags)
+            }
+            None => (None, diags),
+        }
     }
 
     /// Numbers of the last run.
@@ -181,6 +207,9 @@ impl Workspace {
         &self.memo.stats
     }
 }
+
+mod live;
+pub use live::LiveSite;
 
 #[cfg(test)]
 mod tests;

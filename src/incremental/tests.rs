@@ -57,10 +57,10 @@ fn incremental_equals_full(change: impl Fn(&Path)) -> Vec<String> {
     let tmp = project();
     let root = tmp.path();
     let mut ws = Workspace::new(root, Drafts::Include);
-    let (before, diags) = ws.rebuild();
+    let (before, diags) = ws.rebuild_complete();
     let before = before.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
     change(root);
-    let (after, diags) = ws.rebuild();
+    let (after, diags) = ws.rebuild_complete();
     let (full, full_diags) = pipeline::compile(root, Drafts::Include);
     assert_eq!(diags, full_diags);
     let after = after.unwrap_or_else(|| panic!("edited project builds: {diags:?}"));
@@ -168,10 +168,10 @@ fn broken_then_fixed() {
     let tmp = project();
     let root = tmp.path();
     let mut ws = Workspace::new(root, Drafts::Include);
-    let (good, _) = ws.rebuild();
+    let (good, _) = ws.rebuild_complete();
     assert!(good.is_some());
     edit(root, "content/articles/ambush.yaml", "topics: [coalition]", "topics: [coalition");
-    let (broken, diags) = ws.rebuild();
+    let (broken, diags) = ws.rebuild_complete();
     assert!(broken.is_none());
     assert!(diags.iter().any(|d| d.is_error() && d.path == "content/articles/ambush.yaml" && d.line > 0));
     assert_eq!(ws.build, 1, "a failed build is not counted");
@@ -181,7 +181,7 @@ fn broken_then_fixed() {
         "topics: [coalition",
         "topics: [coalition]\nkey_points: [{en: \"New\", ar: \"جديد\"}]",
     );
-    let (fixed, _) = ws.rebuild();
+    let (fixed, _) = ws.rebuild_complete();
     let (full, _) = pipeline::compile(root, Drafts::Include);
     let (fixed, full) = (fixed.unwrap(), full.unwrap());
     assert!(differences(&fixed, &full).is_empty(), "{:?}", differences(&fixed, &full));
@@ -192,9 +192,9 @@ fn broken_then_fixed() {
 fn unchanged_project_renders_nothing_and_ingests_nothing() {
     let tmp = project();
     let mut ws = Workspace::new(tmp.path(), Drafts::Include);
-    ws.rebuild();
+    ws.rebuild_complete();
     assert_eq!(ws.stats().ingested, 2);
-    let (again, _) = ws.rebuild();
+    let (again, _) = ws.rebuild_complete();
     assert_eq!((ws.stats().ingested, ws.stats().rendered, ws.stats().theme_compiled), (0, 0, false));
     assert_eq!(*again.unwrap(), pipeline::compile(tmp.path(), Drafts::Include).0.unwrap());
 }
@@ -210,12 +210,34 @@ fn line_range_of_an_article() {
     std::fs::write(&seed, format!("{}\nوأعلن تنظيم الدولة مسؤوليته عن الهجوم في بيان جديد.\n", text.trim_end()))
         .unwrap();
     let mut ws = Workspace::new(root, Drafts::Include);
-    let (before, diags) = ws.rebuild();
+    let (before, diags) = ws.rebuild_complete();
     let before = before.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
     edit(root, "content/articles/ambush.yaml", "seed: plain.txt", "seed: plain.txt\nlines: 1-3");
-    let (after, _) = ws.rebuild();
+    let (after, _) = ws.rebuild_complete();
     let (full, _) = pipeline::compile(root, Drafts::Include);
     let (after, full) = (after.unwrap(), full.unwrap());
     assert!(differences(&after, &full).is_empty(), "incremental ≠ full at {:?}", differences(&after, &full));
     assert!(differences(&before, &after).contains(&"ar/articles/ambush/index.html".to_string()));
+}
+
+#[test]
+fn pages_rendered_on_request_equal_the_full_build() {
+    // What `serve` does: after an edit, pages are rendered one by one as tabs ask
+    // for them, before (or without) the background pass.
+    let tmp = project();
+    let root = tmp.path();
+    let mut ws = Workspace::new(root, Drafts::Include);
+    ws.rebuild_complete().0.expect("fixture builds");
+    edit(root, "content/articles/ambush.yaml", "The Palmyra ambush", "The ambush, retitled");
+    let (site, _) = ws.rebuild();
+    let site = site.expect("edited project builds");
+    let (full, _) = pipeline::compile(root, Drafts::Include);
+    let full = full.unwrap();
+    for (path, bytes) in &full {
+        let served = site.get(path).unwrap_or_else(|| panic!("{path} is served")).unwrap();
+        assert!(*served == *bytes, "{path}: rendered on request ≠ full build");
+    }
+    assert!(!site.has("en/articles/nothing-here/index.html"));
+    assert!(site.get("en/articles/nothing-here/index.html").is_none());
+    assert!(String::from_utf8_lossy(&site.get("en/articles/ambush/index.html").unwrap().unwrap()).contains("retitled"));
 }

@@ -69,19 +69,15 @@ pub struct PageSpec<'a> {
 pub struct PageMemo {
     /// Whether to fingerprint at all (a one-off build does not).
     keep: bool,
-    /// Hash of the theme files the pages were rendered with.
-    pub theme_key: u64,
     /// Site path → fingerprint of the page last rendered there.
     fingerprints: HashMap<String, u64>,
     /// The last good output, handed back by the caller with [`PageMemo::remember`].
     previous: Arc<Output>,
     /// Pages rendered anew by the last run.
     pub rendered: usize,
-    /// Search index weights and scripts of the last run.
-    search: views::search::SearchMemo,
-    /// Time the last run spent on the search indexes.
-    pub search_time: std::time::Duration,
 }
+
+pub use views::search::SearchMemo;
 
 impl PageMemo {
     /// A memo that fingerprints pages.
@@ -95,74 +91,194 @@ impl PageMemo {
     }
 }
 
-/// Renders the whole site, reusing from `memo` every page whose view model is
-/// unchanged; `extras` adds the editions archive or an edition's banner.
-pub fn render_with(
-    site: &Site,
-    links: &Links,
-    theme: &Theme,
-    extras: &Extras,
-    memo: &mut PageMemo,
-) -> Result<Output, Vec<Diagnostic>> {
-    let mut out = Output::new();
-    let stylesheet = add_assets(theme, &mut out);
-    let mut r = Renderer { site, links, theme, stylesheet, extras };
-    let started = std::time::Instant::now();
-    let search_indexes = views::search::add_indexes(&r, &mut out, &mut memo.search);
-    memo.search_time = started.elapsed(); // one index script per language
-    r.stylesheet.extend(search_indexes);
-    let r = r;
-    // Pages are listed first (cheap), then each one's context is built,
-    // fingerprinted, rendered and dropped on any core: memory holds the view
-    // models of the pages being rendered, not the whole site's. `out` is
-    // sorted, so finishing order does not matter.
-    // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
-    type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
-    let pages = views::all_pages(&r);
-    let done: Vec<Done> = pages
-        .par_iter()
-        .map(|page| {
-            let context = (page.context)();
-            let print = memo.keep.then(|| r.fingerprint(page, &context, memo.theme_key));
-            let reusable = print.is_some()
-                && memo.fingerprints.get(&page.path) == print.as_ref()
-                && memo.previous.contains_key(&page.path);
-            (print, (!reusable).then(|| r.render_page(page, &context)))
+/// Everything a page is rendered from, owned: the model, its links, the
+/// theme, the editions, and the files that are not pages (theme assets and
+/// search indexes, named by content hash). A build renders every page from
+/// it at once ([`Prepared::render_all`]); `serve` keeps it and renders a
+/// page when it is asked for ([`Prepared::render_path`]).
+pub struct Prepared {
+    site: Site,
+    links: Links,
+    theme: Arc<Theme>,
+    /// Hash of the theme's files: part of every page's fingerprint.
+    theme_key: u64,
+    extras: Extras,
+    /// Static path → hashed site path.
+    names: BTreeMap<String, String>,
+    /// Theme assets, by site path.
+    files: Output,
+    /// What the search indexes reuse from the last run.
+    search_memo: Arc<std::sync::Mutex<SearchMemo>>,
+    /// The search indexes, built when first needed: asset key → site path, and their files.
+    search: std::sync::OnceLock<(BTreeMap<String, String>, Output)>,
+}
+
+/// Where the search index scripts and text shards are.
+const SEARCH_FILES: &str = "assets/search-";
+
+impl Prepared {
+    /// Adds the theme's assets; the search indexes are built when first
+    /// needed (reusing what `search_memo` holds of the last run).
+    pub fn new(
+        site: Site,
+        links: Links,
+        (theme_key, theme): (u64, Arc<Theme>),
+        extras: Extras,
+        search_memo: Arc<std::sync::Mutex<SearchMemo>>,
+    ) -> Prepared {
+        let mut files = Output::new();
+        let names = add_assets(&theme, &mut files);
+        Prepared { site, links, theme, theme_key, extras, names, files, search_memo, search: Default::default() }
+    }
+
+    /// The search indexes: asset key → site path, and their files.
+    fn search(&self) -> &(BTreeMap<String, String>, Output) {
+        self.search.get_or_init(|| {
+            let mut files = Output::new();
+            let mut memo = self.search_memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let names = views::search::add_indexes(&self.renderer(), &mut files, &mut memo); // one script per language
+            (names, files)
         })
-        .collect();
-    let mut diags = Vec::new();
-    let mut fingerprints = HashMap::new();
-    let mut rendered = 0;
-    for (page, (print, result)) in pages.iter().zip(done) {
-        if let Some(print) = print {
-            fingerprints.insert(page.path.clone(), print);
+    }
+
+    /// The hashed site path of a theme asset (`style.css`) or search index (`search-ar.js`).
+    fn asset(&self, key: &str) -> Option<&String> {
+        self.names.get(key).or_else(|| key.starts_with("search-").then(|| self.search().0.get(key)).flatten())
+    }
+
+    /// Whether `path` is one of the search files (building the indexes to know).
+    pub fn is_search_file(&self, path: &str) -> bool {
+        path.starts_with(SEARCH_FILES) && self.search().1.contains_key(path)
+    }
+
+    /// What an edition adds or the editions archive lists.
+    pub fn extras(&self) -> &Extras {
+        &self.extras
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer { site: &self.site, links: &self.links, theme: &self.theme, assets: self, extras: &self.extras }
+    }
+
+    /// Every site path this renders but the search files: theme assets, pages, feeds and the sitemap.
+    pub fn paths(&self) -> Vec<String> {
+        let r = self.renderer();
+        let mut paths: Vec<String> = self.files.keys().cloned().collect();
+        paths.extend(views::all_pages(&r).into_iter().map(|p| p.path));
+        paths.extend(feed_paths(&self.site));
+        paths.push(SITEMAP.into());
+        paths
+    }
+
+    /// The file at one site path, rendered now when it is a page, feed or
+    /// sitemap; `None` when the site has no such path. Byte for byte what
+    /// [`Self::render_all`] puts there.
+    pub fn render_path(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+        if let Some(bytes) = self.files.get(path) {
+            return Some(Ok(bytes.clone()));
         }
-        match result {
-            None => {
-                if let Some(bytes) = memo.previous.get(&page.path) {
-                    out.insert(page.path.clone(), bytes.clone());
+        if path.starts_with(SEARCH_FILES) {
+            return self.search().1.get(path).map(|bytes| Ok(bytes.clone()));
+        }
+        let r = self.renderer();
+        if path == SITEMAP {
+            return Some(Ok(feeds::sitemap(&r, &views::all_pages(&r)).into_bytes()));
+        }
+        if let Some(lang) = self.site.languages.iter().find(|l| path == format!("{}/feed.xml", l.code)) {
+            return Some(Ok(feeds::atom(&r, lang).into_bytes()));
+        }
+        // Only the pages of the path's language (or the root pages) are listed.
+        let pages = match self
+            .site
+            .languages
+            .iter()
+            .find(|l| path.strip_prefix(l.code.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        {
+            Some(lang) => views::pages_for(&r, lang),
+            None => vec![views::landing(&r), views::not_found(&r)],
+        };
+        let page = pages.iter().find(|p| p.path == path)?;
+        Some(r.render_page(page, &(page.context)()).map(String::into_bytes))
+    }
+
+    /// Renders the whole site, reusing from `memo` every page whose view model is unchanged.
+    pub fn render_all(&self, memo: &mut PageMemo) -> Result<Output, Vec<Diagnostic>> {
+        self.render_all_unless(memo, &|| false).unwrap_or_else(|| Err(Vec::new()))
+    }
+
+    /// [`Self::render_all`], giving up (`None`, `memo` unchanged) as soon as `stop` says so.
+    pub fn render_all_unless(
+        &self,
+        memo: &mut PageMemo,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Result<Output, Vec<Diagnostic>>> {
+        let r = self.renderer();
+        let mut out = self.files.clone();
+        out.extend(self.search().1.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // Pages are listed first (cheap), then each one's context is built,
+        // fingerprinted, rendered and dropped on any core: memory holds the view
+        // models of the pages being rendered, not the whole site's. `out` is
+        // sorted, so finishing order does not matter.
+        // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
+        type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
+        let pages = views::all_pages(&r);
+        let done: Option<Vec<Done>> = pages
+            .par_iter()
+            .map(|page| {
+                if stop() {
+                    return None;
                 }
+                let context = (page.context)();
+                let print = memo.keep.then(|| r.fingerprint(page, &context, self.theme_key));
+                let reusable = print.is_some()
+                    && memo.fingerprints.get(&page.path) == print.as_ref()
+                    && memo.previous.contains_key(&page.path);
+                Some((print, (!reusable).then(|| r.render_page(page, &context))))
+            })
+            .collect();
+        let done = done?;
+        let mut diags = Vec::new();
+        let mut fingerprints = HashMap::new();
+        let mut rendered = 0;
+        for (page, (print, result)) in pages.iter().zip(done) {
+            if let Some(print) = print {
+                fingerprints.insert(page.path.clone(), print);
             }
-            Some(Ok(html)) => {
-                rendered += 1;
-                out.insert(page.path.clone(), html.into_bytes());
+            match result {
+                None => {
+                    if let Some(bytes) = memo.previous.get(&page.path) {
+                        out.insert(page.path.clone(), bytes.clone());
+                    }
+                }
+                Some(Ok(html)) => {
+                    rendered += 1;
+                    out.insert(page.path.clone(), html.into_bytes());
+                }
+                Some(Err(d)) => diags.push(d),
             }
-            Some(Err(d)) => diags.push(d),
         }
+        for (lang, path) in self.site.languages.iter().zip(feed_paths(&self.site)) {
+            out.insert(path, feeds::atom(&r, lang).into_bytes());
+        }
+        out.insert(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
+        memo.rendered = rendered;
+        if !diags.is_empty() {
+            return Some(Err(diags));
+        }
+        if memo.keep {
+            memo.fingerprints = fingerprints;
+            memo.previous = Arc::default(); // the caller owns the new bytes; see `remember`
+        }
+        Some(Ok(out))
     }
-    for lang in &site.languages {
-        out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());
-    }
-    out.insert("sitemap.xml".into(), feeds::sitemap(&r, &pages).into_bytes());
-    memo.rendered = rendered;
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    if memo.keep {
-        memo.fingerprints = fingerprints;
-        memo.previous = Arc::default(); // the caller owns the new bytes; see `remember`
-    }
-    Ok(out)
+}
+
+/// Where the sitemap is.
+const SITEMAP: &str = "sitemap.xml";
+
+/// Each language's feed, in the site's language order.
+fn feed_paths(site: &Site) -> impl Iterator<Item = String> + '_ {
+    site.languages.iter().map(|l| format!("{}/feed.xml", l.code))
 }
 
 /// Feeds a hasher through `io::Write`, so a view model is hashed without serializing it to a buffer.
@@ -210,13 +326,18 @@ pub struct Renderer<'a> {
     /// Its link tables.
     pub links: &'a Links,
     theme: &'a Theme,
-    /// static path → hashed output path.
-    stylesheet: BTreeMap<String, String>,
+    /// Hashed paths of the theme's assets and the search indexes.
+    assets: &'a Prepared,
     /// Editions to list, or the edition being rendered.
     pub extras: &'a Extras,
 }
 
 impl<'a> Renderer<'a> {
+    /// The hashed site path of a theme asset (`style.css`) or search index (`search-ar.js`).
+    pub fn asset(&self, key: &str) -> Option<&'a String> {
+        self.assets.asset(key)
+    }
+
     /// An interface string of the theme.
     pub fn string(&self, lang: &Language, key: &str) -> String {
         self.theme.strings.get(&lang.code).and_then(|m| m.get(key)).cloned().unwrap_or_else(|| key.to_string())
@@ -276,7 +397,7 @@ impl<'a> Renderer<'a> {
         self.plain(&self.site.config.title, page.lang).hash(&mut h);
         // Only the stylesheet's name reaches every page; other assets (the search
         // indexes) are named in the contexts of the pages that load them.
-        self.stylesheet.get("style.css").hash(&mut h);
+        self.asset("style.css").hash(&mut h);
         // Serializing into a hasher cannot fail: HashWriter never returns an error.
         let banner = views::edition_banner(self, &page.path, page.lang); // snapshot hook
         let _ = serde_json::to_writer(HashWriter(&mut h), &banner);
@@ -313,7 +434,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("nav", &nav);
         ctx.insert("crumbs", &crumbs);
         ctx.insert("alternates", &alternates);
-        ctx.insert("stylesheet", &here(self.stylesheet.get("style.css").map_or("", String::as_str)));
+        ctx.insert("stylesheet", &here(self.asset("style.css").map_or("", String::as_str)));
         ctx.insert("page", context);
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
         self.theme.tera.render(page.template, &ctx).map_err(|e| {

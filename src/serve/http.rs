@@ -6,6 +6,25 @@
 //! anything outside the site: they are just keys that are not in the map.
 
 use crate::output::Output;
+use std::sync::Arc;
+
+/// What requests are answered from: the files of one build.
+pub trait Files {
+    /// The bytes at a site path, or `None` when the build has no such file.
+    fn file(&self, path: &str) -> Option<Arc<Vec<u8>>>;
+    /// Whether the build has a file at `path` (without rendering it).
+    fn has(&self, path: &str) -> bool;
+}
+
+impl Files for Output {
+    fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.get(path).map(|b| Arc::new(b.clone()))
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.contains_key(path)
+    }
+}
 
 /// Where open tabs subscribe to rebuild events.
 pub const EVENTS: &str = "/__nashra/events";
@@ -87,8 +106,16 @@ pub fn site_path(url: &str) -> Option<String> {
     if rel.is_empty() || rel.ends_with('/') { Some(format!("{rel}index.html")) } else { Some(rel.to_string()) }
 }
 
+/// The page a tab subscribing to the event stream shows: the `page` query
+/// parameter (a URL path, as `location.pathname`) as a site path.
+pub fn events_page(url: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    let value = query.split('&').find_map(|kv| kv.strip_prefix("page="))?;
+    site_path(&percent_decode(value)?)
+}
+
 /// Answers a request from `output`; `script` is put into every HTML page before `</body>`.
-pub fn route(output: &Output, method: &str, url: &str, script: &str) -> Route {
+pub fn route(output: &dyn Files, method: &str, url: &str, script: &str) -> Route {
     if method != "GET" && method != "HEAD" {
         return Route::Site(Answer {
             status: 405,
@@ -100,23 +127,23 @@ pub fn route(output: &Output, method: &str, url: &str, script: &str) -> Route {
     if url.split('?').next() == Some(EVENTS) {
         return Route::Events;
     }
-    let found = site_path(url).and_then(|p| output.get(&p).map(|bytes| (p, bytes)));
+    let found = site_path(url).and_then(|p| output.file(&p).map(|bytes| (p, bytes)));
     if let Some((path, bytes)) = found {
         let content_type = content_type(&path);
-        let body = if path.ends_with(".html") { inject(bytes, script) } else { bytes.clone() };
+        let body = if path.ends_with(".html") { inject(&bytes, script) } else { Arc::unwrap_or_clone(bytes) };
         return Route::Site(Answer { status: 200, content_type, headers: no_cache(), body });
     }
     // `/en/articles` names a folder: send the browser to `/en/articles/` so relative links resolve.
     if let Some(path) = site_path(url).filter(|p| !p.ends_with(".html"))
-        && output.contains_key(&format!("{path}/index.html"))
+        && output.has(&format!("{path}/index.html"))
     {
         let location = format!("{}/", url.split('?').next().unwrap_or(url));
         let mut headers = no_cache();
         headers.push(("Location", location));
         return Route::Site(Answer { status: 301, content_type: "text/plain; charset=utf-8", headers, body: vec![] });
     }
-    let body = match output.get("404.html") {
-        Some(page) => inject(&rebase_404(page, url), script),
+    let body = match output.file("404.html") {
+        Some(page) => inject(&rebase_404(&page, url), script),
         None => inject(
             b"<!DOCTYPE html><html lang=\"en\"><head><title>404</title></head><body><p>404 not found</p></body></html>",
             script,
@@ -220,6 +247,17 @@ mod tests {
         }
         assert_eq!(answer("HEAD", "/en/").status, 200);
         assert_eq!(route(&site(), "GET", "/__nashra/events", ""), Route::Events);
+    }
+
+    #[test]
+    fn tabs_name_their_page_when_subscribing() {
+        assert_eq!(
+            events_page("/__nashra/events?page=%2Fen%2Farticles%2Fx%2F"),
+            Some("en/articles/x/index.html".into())
+        );
+        assert_eq!(events_page("/__nashra/events?x=1&page=/ar/"), Some("ar/index.html".into()));
+        assert_eq!(events_page("/__nashra/events?page=%2F..%2Fetc"), None);
+        assert_eq!(events_page("/__nashra/events"), None);
     }
 
     #[test]

@@ -43,7 +43,7 @@
     }
   };
   let built = __NASHRA_BUILD__;
-  const events = new EventSource('/__nashra/events');
+  const events = new EventSource('/__nashra/events?page=' + encodeURIComponent(location.pathname));
   const reload = () => {
     sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]));
     location.reload();

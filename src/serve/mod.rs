@@ -11,13 +11,13 @@ mod sse;
 pub mod watch;
 
 use crate::diag::Diagnostic;
-use crate::incremental::Workspace;
-use crate::output::Output;
+use crate::incremental::{LiveSite, Workspace};
 use crate::pipeline;
 use crate::site::Drafts;
 use sse::{Clients, Message};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -44,9 +44,21 @@ pub struct Options {
 /// What the HTTP workers serve: one build, and the errors of the last attempt.
 #[derive(Clone, Default)]
 struct Served {
-    output: Arc<Output>,
+    site: Option<Arc<LiveSite>>,
     build: u64,
     errors: Vec<Diagnostic>,
+}
+
+impl http::Files for Served {
+    fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        // A page whose template fails is not served from this build: the
+        // background pass reports the error and puts the last good build back.
+        self.site.as_ref()?.get(path)?.ok()
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.site.as_ref().is_some_and(|s| s.has(path))
+    }
 }
 
 /// State shared by the workers and the rebuild loop (owned by `serve`, not global).
@@ -54,6 +66,10 @@ struct Served {
 struct Live {
     served: RwLock<Served>,
     clients: Clients,
+    /// The last build whose every page rendered: what an error puts back.
+    good: RwLock<Served>,
+    /// Number of the newest attempt; a background pass for an older one stops.
+    attempt: AtomicU64,
 }
 
 impl Live {
@@ -96,10 +112,14 @@ pub fn serve(root: &Path, options: &Options) -> bool {
     }
     let live = Arc::new(Live::default());
     let mut workspace = Workspace::new(root, Drafts::Include);
-    let (output, diags) = workspace.rebuild();
+    let (site, diags) = workspace.rebuild();
     pipeline::report(&diags);
-    publish(&live, output, &diags, workspace.build);
+    let first = site.clone();
+    publish(&live, site, &diags, workspace.build);
     eprintln!("built in {}", workspace.stats());
+    if let Some(site) = first {
+        complete_in_background(&live, &workspace, site);
+    }
 
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
@@ -134,28 +154,85 @@ pub fn serve(root: &Path, options: &Options) -> bool {
 }
 
 /// Makes a build the one served (when it succeeded) and records the errors of the attempt.
-fn publish(live: &Live, output: Option<Arc<Output>>, diags: &[Diagnostic], build: u64) {
+fn publish(live: &Live, site: Option<Arc<LiveSite>>, diags: &[Diagnostic], build: u64) {
+    live.attempt.fetch_add(1, Ordering::SeqCst);
     if let Ok(mut served) = live.served.write() {
-        if let Some(out) = output {
-            served.output = out;
+        if let Some(site) = site {
+            served.site = Some(site);
             served.build = build;
         }
         served.errors = diags.iter().filter(|d| d.is_error()).cloned().collect();
     }
 }
 
+/// Renders the rest of `site` on low-priority threads, so every page's
+/// template is tried and the next rebuild can reuse unchanged pages. A
+/// template error puts the last good build back and shows the overlay; a
+/// newer attempt stops the pass.
+fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<LiveSite>) {
+    let (live, pages, build) = (live.clone(), workspace.pages.clone(), workspace.build);
+    let attempt = live.attempt.load(Ordering::SeqCst);
+    std::thread::spawn(move || {
+        let stop = || live.attempt.load(Ordering::SeqCst) != attempt;
+        let mut guard = pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let memo = &mut *guard;
+        let done = background_pool().install(|| site.complete(memo, &stop));
+        drop(guard);
+        match done {
+            Some(Ok(_)) => {
+                if let Ok(mut good) = live.good.write() {
+                    *good = Served { site: Some(site), build, errors: Vec::new() };
+                }
+            }
+            Some(Err(errors)) if !stop() => {
+                pipeline::report(&errors);
+                eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+                let good = live.good.read().map(|g| g.clone()).unwrap_or_default();
+                if let Ok(mut served) = live.served.write() {
+                    // Without a complete good build yet, this one stays, its failing pages missing.
+                    let (site, build) = match good.site {
+                        Some(site) => (Some(site), good.build),
+                        None => (served.site.take(), served.build),
+                    };
+                    *served = Served { site, build, errors: errors.clone() };
+                }
+                live.clients.broadcast(&Message::Errors(errors));
+            }
+            _ => {}
+        }
+    });
+}
+
+/// Threads for background rendering, at the lowest priority: a page a browser
+/// asks for is rendered first.
+fn background_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("nashra-background-{i}"))
+            .start_handler(|_| {
+                // On Linux the nice value is per thread; elsewhere this lowers the process, which is harmless.
+                // SAFETY: setpriority only reads its integer arguments.
+                unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
+            })
+            .build()
+            .unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a thread pool"))
+    })
+}
+
 fn answer(live: &Live, request: tiny_http::Request) {
     let served = live.current();
     let script = format!("<script>{}</script>", LIVE_JS.replace("__NASHRA_BUILD__", &served.build.to_string()));
     let method = request.method().as_str().to_ascii_uppercase();
-    match http::route(&served.output, &method, request.url(), &script) {
+    match http::route(&served, &method, request.url(), &script) {
         http::Route::Events => {
             if live.clients.len() >= sse::MAX_CLIENTS {
                 let _ = request.respond(tiny_http::Response::from_string("too many open tabs\n").with_status_code(503));
                 return;
             }
+            let page = http::events_page(request.url());
             let state = if served.errors.is_empty() { Message::Ok } else { Message::Errors(served.errors) };
-            live.clients.add(request.into_writer(), &[Message::Hello(served.build), state]);
+            live.clients.add(request.into_writer(), page, &[Message::Hello(served.build), state]);
         }
         http::Route::Site(a) => {
             let mut response = tiny_http::Response::from_data(a.body).with_status_code(a.status);
@@ -211,7 +288,7 @@ fn start_watching(root: &Path, files: mpsc::Sender<Event>) -> Option<Watching> {
 fn watch_and_rebuild(
     Watching { root, mut watcher, mut watched }: Watching,
     workspace: &mut Workspace,
-    live: &Live,
+    live: &Arc<Live>,
     rx: mpsc::Receiver<Event>,
 ) -> bool {
     let root = &root;
@@ -255,31 +332,63 @@ fn watch_inputs(root: &Path, watcher: &mut impl notify::Watcher, watched: &mut V
 }
 
 /// One rebuild after `changes`: serve it if it is good, tell the tabs, print what happened.
-fn rebuild(workspace: &mut Workspace, live: &Live, changes: &watch::ChangeSet, last_warnings: &mut Vec<Diagnostic>) {
+/// The pages open in tabs are rendered before the tabs are told, each tab
+/// reloads only when its page changed, and the rest is rendered afterwards.
+fn rebuild(
+    workspace: &mut Workspace,
+    live: &Arc<Live>,
+    changes: &watch::ChangeSet,
+    last_warnings: &mut Vec<Diagnostic>,
+) {
     let before = live.current();
-    let (output, diags) = workspace.rebuild();
+    let (site, mut diags) = workspace.rebuild();
+    // The open pages first: a template error there fails the build now.
+    let started = std::time::Instant::now();
+    let mut open = std::collections::HashMap::new();
+    if let Some(site) = &site {
+        for page in live.clients.pages() {
+            match site.get(&page) {
+                Some(Ok(bytes)) => drop(open.insert(page, Some(bytes))),
+                Some(Err(d)) => diags.push(d),
+                None => drop(open.insert(page, None)),
+            }
+        }
+    }
+    let site = site.filter(|_| !crate::diag::has_errors(&diags));
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(Diagnostic::is_error);
     pipeline::report(&errors);
     if warnings != *last_warnings {
         pipeline::report(&warnings);
         *last_warnings = warnings;
     }
-    let message = match &output {
-        None => Message::Errors(errors.clone()),
-        Some(out) if workspace.stats().rendered == 0 && **out == *before.output => Message::Ok,
-        Some(out) if changes.is_style_only() && before.errors.is_empty() => Message::Css(
-            out.keys().filter(|k| k.starts_with("assets/") && k.ends_with(".css")).cloned().collect(),
-            workspace.build,
-        ),
-        Some(_) => Message::Reload,
+    let good = site.clone();
+    let style_only = changes.is_style_only() && before.errors.is_empty();
+    let stylesheets = site.as_ref().map(|s| s.stylesheets()).unwrap_or_default();
+    let build = workspace.build;
+    // What a tab showing `page` is told.
+    let message = |page: Option<&str>| -> Message {
+        if good.is_none() {
+            return Message::Errors(errors.clone());
+        }
+        if style_only {
+            return Message::Css(stylesheets.clone(), build);
+        }
+        let now = page.and_then(|p| open.get(p)).cloned().flatten();
+        let then = page.zip(before.site.as_ref()).and_then(|(p, s)| s.get(p)).and_then(Result::ok);
+        match (now, then) {
+            (Some(now), Some(then)) if now == then => Message::Ok,
+            _ => Message::Reload,
+        }
     };
-    let good = output.is_some();
-    publish(live, output, &diags, workspace.build);
-    live.clients.broadcast(&message);
-    if good {
-        eprintln!("rebuilt in {}", workspace.stats());
-    } else {
-        eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+    publish(live, site, &diags, build);
+    live.clients.broadcast_each(message);
+    match good {
+        Some(site) => {
+            let pages = started.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("rebuilt in {}; {} open page(s) rendered in {pages:.1} ms", workspace.stats(), open.len());
+            complete_in_background(live, workspace, site);
+        }
+        None => eprintln!("build failed: still serving the last good site ({} error(s))", errors.len()),
     }
 }
 

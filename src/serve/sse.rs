@@ -38,10 +38,22 @@ impl Message {
     }
 }
 
+/// An open event stream and the site path of the page it was opened from.
+struct Listener {
+    stream: Box<dyn Write + Send>,
+    page: Option<String>,
+}
+
+impl Listener {
+    fn send(&mut self, frame: &str) -> bool {
+        self.stream.write_all(frame.as_bytes()).and_then(|()| self.stream.flush()).is_ok()
+    }
+}
+
 /// The open event streams.
 #[derive(Default)]
 pub struct Clients {
-    streams: Mutex<Vec<Box<dyn Write + Send>>>,
+    streams: Mutex<Vec<Listener>>,
 }
 
 /// The response head of an event stream.
@@ -50,7 +62,8 @@ const HEAD: &str =
 
 impl Clients {
     /// Starts an event stream on `stream` with first messages; false when there are too many.
-    pub fn add(&self, mut stream: Box<dyn Write + Send>, first: &[Message]) -> bool {
+    /// `page` is the site path the tab shows, when it said.
+    pub fn add(&self, stream: Box<dyn Write + Send>, page: Option<String>, first: &[Message]) -> bool {
         let Ok(mut streams) = self.streams.lock() else { return false };
         if streams.len() >= MAX_CLIENTS {
             return false;
@@ -58,24 +71,41 @@ impl Clients {
         // retry: how long a tab waits before reconnecting after the server went away.
         let frames: String = first.iter().map(Message::frame).collect();
         let hello = format!("{HEAD}retry: 300\n\n{frames}");
-        if stream.write_all(hello.as_bytes()).and_then(|()| stream.flush()).is_ok() {
-            streams.push(stream);
+        let mut tab = Listener { stream, page };
+        if tab.send(&hello) {
+            streams.push(tab);
         }
         true
     }
 
     /// Sends a message to every tab, dropping those that went away.
     pub fn broadcast(&self, message: &Message) {
-        let frame = message.frame();
+        self.broadcast_each(|_| message.clone());
+    }
+
+    /// Sends each tab the message `to` gives for the page it shows, dropping tabs that went away.
+    pub fn broadcast_each(&self, to: impl Fn(Option<&str>) -> Message) {
         if let Ok(mut streams) = self.streams.lock() {
-            streams.retain_mut(|s| s.write_all(frame.as_bytes()).and_then(|()| s.flush()).is_ok());
+            streams.retain_mut(|tab| {
+                let frame = to(tab.page.as_deref()).frame();
+                tab.send(&frame)
+            });
         }
+    }
+
+    /// The pages the open tabs show.
+    pub fn pages(&self) -> Vec<String> {
+        let mut pages: Vec<String> =
+            self.streams.lock().map(|s| s.iter().filter_map(|t| t.page.clone()).collect()).unwrap_or_default();
+        pages.sort();
+        pages.dedup();
+        pages
     }
 
     /// Pings every tab (an SSE comment), so closed ones are noticed and dropped.
     pub fn ping(&self) {
         if let Ok(mut streams) = self.streams.lock() {
-            streams.retain_mut(|s| s.write_all(b": ping\n\n").and_then(|()| s.flush()).is_ok());
+            streams.retain_mut(|tab| tab.send(": ping\n\n"));
         }
     }
 
@@ -124,8 +154,8 @@ mod tests {
     fn broadcasts_to_open_tabs_and_drops_closed_ones() {
         let clients = Clients::default();
         let open = Tab::default();
-        assert!(clients.add(Box::new(open.clone()), &[Message::Ok]));
-        assert!(clients.add(Box::new(Tab(Arc::default(), true)), &[Message::Ok]));
+        assert!(clients.add(Box::new(open.clone()), None, &[Message::Ok]));
+        assert!(clients.add(Box::new(Tab(Arc::default(), true)), None, &[Message::Ok]));
         assert_eq!(clients.len(), 1, "a tab that cannot be written to is not kept");
         clients.broadcast(&Message::Reload);
         let text = String::from_utf8(open.0.lock().unwrap().clone()).unwrap();
@@ -137,8 +167,8 @@ mod tests {
     fn the_number_of_tabs_is_bounded() {
         let clients = Clients::default();
         for _ in 0..MAX_CLIENTS {
-            assert!(clients.add(Box::new(Tab::default()), &[Message::Ok]));
+            assert!(clients.add(Box::new(Tab::default()), None, &[Message::Ok]));
         }
-        assert!(!clients.add(Box::new(Tab::default()), &[Message::Ok]));
+        assert!(!clients.add(Box::new(Tab::default()), None, &[Message::Ok]));
     }
 }

@@ -199,7 +199,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
 pub fn search_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
     let context = move || {
         let here = path(lang, PAGE);
-        let asset = |key: &str| r.stylesheet.get(key).map(|p| href(&here, p)).unwrap_or_default();
+        let asset = |key: &str| r.asset(key).map(|p| href(&here, p)).unwrap_or_default();
         json!({
             "script": asset("search.js"),
             "index": asset(&index_key(lang)),

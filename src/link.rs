@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One mention of an entity in a passage of an article's original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,23 +32,35 @@ pub struct QuoteSpot {
     pub range: Range<usize>,
 }
 
-/// Everything the renderer needs beyond the model.
+/// Everything the renderer needs beyond the model. The tables that gather
+/// across articles are shared (`Arc`) with the memo, so a rebuild whose
+/// articles name the same entities, topics and related articles reuses them
+/// without copying.
 #[derive(Debug, Default)]
 pub struct Links {
     /// article → passage id → mentions in order.
-    pub mentions: HashMap<String, BTreeMap<String, Vec<Mention>>>,
+    pub mentions: HashMap<String, Arc<BTreeMap<String, Vec<Mention>>>>,
     /// article → figure index → quote spot.
     pub figure_spots: HashMap<String, Vec<Option<QuoteSpot>>>,
     /// article → event index → quote spot.
     pub event_spots: HashMap<String, Vec<Option<QuoteSpot>>>,
     /// article → related article slugs, best first.
-    pub related: HashMap<String, Vec<String>>,
+    pub related: Arc<HashMap<String, Vec<String>>>,
     /// article → (entity, mention count), most mentioned first; explicit entities count 0 when unmentioned.
-    pub article_entities: HashMap<String, Vec<(String, usize)>>,
+    pub article_entities: Arc<HashMap<String, Vec<(String, usize)>>>,
     /// entity → (article, mention count), articles newest first.
-    pub entity_articles: BTreeMap<String, Vec<(String, usize)>>,
+    pub entity_articles: Arc<BTreeMap<String, Vec<(String, usize)>>>,
     /// entity → co-occurring entities with the number of shared articles, most first.
-    pub cooccurring: BTreeMap<String, Vec<(String, usize)>>,
+    pub cooccurring: Arc<BTreeMap<String, Vec<(String, usize)>>>,
+}
+
+/// The tables of [`Links`] that gather across articles.
+#[derive(Clone, Default)]
+struct Tables {
+    related: Arc<HashMap<String, Vec<String>>>,
+    article_entities: Arc<HashMap<String, Vec<(String, usize)>>>,
+    entity_articles: Arc<BTreeMap<String, Vec<(String, usize)>>>,
+    cooccurring: Arc<BTreeMap<String, Vec<(String, usize)>>>,
 }
 
 /// Arabic proclitics that may stand before a name: conjunction, then preposition.
@@ -170,10 +183,13 @@ pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot
 
 /// What linking leaves for the next run: each article's own links by the hash
 /// of everything they depend on (its passages, its quotes and the entity
-/// spellings), so an edit to one article folds and searches that article alone.
+/// spellings), so an edit to one article folds and searches that article alone;
+/// and the tables that gather across articles by the hash of what they are made
+/// from (every article's slug, place, topics, related and entity counts).
 #[derive(Default)]
 pub struct LinkMemo {
-    articles: HashMap<u64, ArticleLinks>,
+    articles: HashMap<u64, Arc<ArticleLinks>>,
+    tables: Option<(u64, Tables)>,
 }
 
 /// The hash of everything [`link_article`] reads.
@@ -195,9 +211,8 @@ fn article_key(finder: &MentionFinder, a: &Article) -> u64 {
 }
 
 /// What linking finds in one article's own text.
-#[derive(Clone)]
 struct ArticleLinks {
-    mentions: BTreeMap<String, Vec<Mention>>,
+    mentions: Arc<BTreeMap<String, Vec<Mention>>>,
     counts: BTreeMap<String, usize>,
     figure_spots: Vec<Option<QuoteSpot>>,
     event_spots: Vec<Option<QuoteSpot>>,
@@ -219,7 +234,7 @@ fn link_article(finder: &MentionFinder, a: &Article) -> ArticleLinks {
     }
     let spot = |q: &Option<String>| q.as_deref().and_then(|q| locate_quote(q, &passages));
     ArticleLinks {
-        mentions,
+        mentions: Arc::new(mentions),
         counts,
         figure_spots: a.meta.figures.iter().map(|f| spot(&f.quote)).collect(),
         event_spots: a.meta.events.iter().map(|e| spot(&e.quote)).collect(),
@@ -235,65 +250,102 @@ pub fn link(site: &Site) -> Links {
 /// unchanged, and leaving in it this run's.
 pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
     let finder = MentionFinder::new(site);
-    let mut links = Links::default();
-    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new(); // article → entity → n
     // Articles are linked independently, in parallel; the merge below keeps their order.
     let previous = std::mem::take(&mut memo.articles);
-    let per_article: Vec<(u64, ArticleLinks)> = site
+    let per_article: Vec<(u64, Arc<ArticleLinks>)> = site
         .articles
         .par_iter()
         .map(|a| {
             let key = article_key(&finder, a);
-            (key, previous.get(&key).cloned().unwrap_or_else(|| link_article(&finder, a)))
+            (key, previous.get(&key).cloned().unwrap_or_else(|| Arc::new(link_article(&finder, a))))
         })
         .collect();
     drop(previous);
-    let per_article: Vec<ArticleLinks> = per_article
-        .into_iter()
-        .map(|(key, found)| {
-            memo.articles.insert(key, found.clone());
-            found
+    // An article is about the entities it names explicitly and those its text mentions.
+    let counts: Vec<BTreeMap<&str, usize>> = site
+        .articles
+        .iter()
+        .zip(&per_article)
+        .map(|(a, (_, found))| {
+            let mut counts: BTreeMap<&str, usize> = found.counts.iter().map(|(e, n)| (e.as_str(), *n)).collect();
+            for e in &a.meta.entities {
+                counts.entry(e.as_str()).or_insert(0);
+            }
+            counts
         })
         .collect();
-    for (a, found) in site.articles.iter().zip(per_article) {
-        counts.insert(a.slug.clone(), found.counts);
-        links.mentions.insert(a.slug.clone(), found.mentions);
-        links.figure_spots.insert(a.slug.clone(), found.figure_spots);
-        links.event_spots.insert(a.slug.clone(), found.event_spots);
+    let mut links = Links::default();
+    for (a, (key, found)) in site.articles.iter().zip(&per_article) {
+        links.mentions.insert(a.slug.clone(), found.mentions.clone());
+        links.figure_spots.insert(a.slug.clone(), found.figure_spots.clone());
+        links.event_spots.insert(a.slug.clone(), found.event_spots.clone());
+        memo.articles.insert(*key, found.clone());
     }
-    // An article is about the entities it names explicitly and those its text mentions.
-    for a in &site.articles {
-        let entry = counts.entry(a.slug.clone()).or_default();
-        for e in &a.meta.entities {
-            entry.entry(e.clone()).or_insert(0);
-        }
+    let key = tables_key(&site.articles, &counts);
+    let tables = match memo.tables.take() {
+        Some((k, tables)) if k == key => tables,
+        _ => tables(&site.articles, &counts),
+    };
+    memo.tables = Some((key, tables.clone()));
+    Tables {
+        related: links.related,
+        article_entities: links.article_entities,
+        entity_articles: links.entity_articles,
+        cooccurring: links.cooccurring,
+    } = tables;
+    links
+}
+
+/// The hash of everything [`tables`] reads: each article in order with its
+/// topics, related articles and entity counts.
+fn tables_key(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for (a, counts) in articles.iter().zip(counts) {
+        (&a.slug, &a.meta.topics, &a.meta.related, counts).hash(&mut h);
     }
-    for a in &site.articles {
-        let mut named: Vec<(String, usize)> = counts[&a.slug].iter().map(|(e, n)| (e.clone(), *n)).collect();
+    articles.len().hash(&mut h);
+    h.finish()
+}
+
+/// The tables that gather across articles; `counts` are each article's entity counts.
+fn tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
+    let mut entity_articles: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    let mut article_entities = HashMap::new();
+    for (a, counts) in articles.iter().zip(counts) {
+        let mut named: Vec<(String, usize)> = counts.iter().map(|(e, n)| (e.to_string(), *n)).collect();
         for (entity, n) in &named {
-            links.entity_articles.entry(entity.clone()).or_default().push((a.slug.clone(), *n));
+            entity_articles.entry(entity.clone()).or_default().push((a.slug.clone(), *n));
         }
         named.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-        links.article_entities.insert(a.slug.clone(), named);
+        article_entities.insert(a.slug.clone(), named);
     }
-    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for entities in counts.values() {
-        let list: Vec<&String> = entities.keys().collect();
-        for (i, x) in list.iter().enumerate() {
-            for y in &list[i + 1..] {
-                *pairs.entry(((*x).clone(), (*y).clone())).or_default() += 1;
+    // Pairs are counted on entity numbers (their order in `entity_articles`, which is by slug).
+    let number: HashMap<&str, u32> = entity_articles.keys().enumerate().map(|(i, e)| (e.as_str(), i as u32)).collect();
+    let names: Vec<&String> = entity_articles.keys().collect();
+    let mut pairs: HashMap<(u32, u32), usize> = HashMap::new();
+    for counts in counts {
+        let list: Vec<u32> = counts.keys().map(|e| number[e]).collect(); // ascending, as the keys are sorted
+        for (i, &x) in list.iter().enumerate() {
+            for &y in &list[i + 1..] {
+                *pairs.entry((x, y)).or_default() += 1;
             }
         }
     }
+    let mut cooccurring: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for ((x, y), n) in pairs {
-        links.cooccurring.entry(x.clone()).or_default().push((y.clone(), n));
-        links.cooccurring.entry(y).or_default().push((x, n));
+        let (x, y) = (names[x as usize], names[y as usize]);
+        cooccurring.entry(x.clone()).or_default().push((y.clone(), n));
+        cooccurring.entry(y.clone()).or_default().push((x.clone(), n));
     }
-    for list in links.cooccurring.values_mut() {
+    for list in cooccurring.values_mut() {
         list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
-    links.related = related(&site.articles, &counts);
-    links
+    Tables {
+        related: Arc::new(related(articles, counts)),
+        article_entities: Arc::new(article_entities),
+        entity_articles: Arc::new(entity_articles),
+        cooccurring: Arc::new(cooccurring),
+    }
 }
 
 /// Up to this many related articles per article.
@@ -301,14 +353,14 @@ const RELATED_MAX: usize = 5;
 
 /// Related articles: explicit ones first, then by shared topics and entities,
 /// weighted by rarity, so that an entity every article names links nothing.
-fn related(articles: &[Article], counts: &BTreeMap<String, BTreeMap<String, usize>>) -> HashMap<String, Vec<String>> {
+fn related(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> HashMap<String, Vec<String>> {
     let n = articles.len().max(1) as f64;
     let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in articles.iter().enumerate() {
         for t in &a.meta.topics {
             postings.entry(format!("t:{t}")).or_default().push(i);
         }
-        for e in counts[&a.slug].keys() {
+        for e in counts[i].keys() {
             postings.entry(format!("e:{e}")).or_default().push(i);
         }
     }
@@ -317,8 +369,7 @@ fn related(articles: &[Article], counts: &BTreeMap<String, BTreeMap<String, usiz
     let weight: HashMap<&String, f64> = postings.iter().map(|(k, v)| (k, (n / v.len() as f64).ln() + 0.1)).collect();
     let lists = articles.par_iter().enumerate().map(|(i, a)| {
         let mut score: HashMap<usize, f64> = HashMap::new();
-        let features =
-            a.meta.topics.iter().map(|t| format!("t:{t}")).chain(counts[&a.slug].keys().map(|e| format!("e:{e}")));
+        let features = a.meta.topics.iter().map(|t| format!("t:{t}")).chain(counts[i].keys().map(|e| format!("e:{e}")));
         for f in features {
             let Some(list) = postings.get(&f).filter(|l| l.len() <= cap) else { continue };
             for &j in list.iter().filter(|&&j| j != i) {

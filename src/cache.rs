@@ -50,7 +50,7 @@ pub fn key(seed: &str, article: &crate::model::ArticleFile) -> Key {
 }
 
 /// The entries a previous run left, until this run takes them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IngestCache {
     path: PathBuf,
     entries: HashMap<Key, Entry>,
@@ -71,11 +71,6 @@ impl IngestCache {
         let entry = self.entries.remove(key);
         self.missed += usize::from(entry.is_none());
         entry
-    }
-
-    /// How many keys this run asked for that the cache did not hold.
-    pub fn misses(&self) -> usize {
-        self.missed
     }
 
     /// Writes `used` (this run's entries) as the new cache, unless the file

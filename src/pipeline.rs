@@ -80,22 +80,32 @@ fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &m
 
 /// What validation needs of every article's ingestion (its folded body and its
 /// unmatched overrides), from the persistent cache where its inputs are
-/// unchanged, else ingested (in parallel) and added to the cache.
+/// unchanged, else ingested (in parallel); without a cache nothing is hashed.
+/// Returns each article's entry with its cache key, and how many were ingested.
+#[allow(clippy::type_complexity)] // a list of (slug, key, entry) rows, used once
 fn ingest_cached<'p>(
     project: &'p Project,
-    store: &mut cache::IngestCache,
+    mut store: Option<&mut cache::IngestCache>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(&'p String, cache::Key, cache::Entry)> {
+) -> (Vec<(&'p String, Option<cache::Key>, cache::Entry)>, usize) {
     use rayon::prelude::*;
+    let hashing = store.is_some();
     let keyed: Vec<_> = project
         .articles
         .par_iter()
         .filter_map(|(slug, a)| {
             let seed = project.seeds.get(&a.value.seed)?;
-            Some((slug, a, &seed.text, cache::key(&seed.text, &a.value)))
+            Some((slug, a, &seed.text, hashing.then(|| cache::key(&seed.text, &a.value))))
         })
         .collect();
-    let jobs: Vec<_> = keyed.into_iter().map(|(slug, a, text, key)| (slug, a, text, key, store.take(&key))).collect();
+    let jobs: Vec<_> = keyed
+        .into_iter()
+        .map(|(slug, a, text, key)| {
+            let cached = key.as_ref().zip(store.as_deref_mut()).and_then(|(key, store)| store.take(key));
+            (slug, a, text, key, cached)
+        })
+        .collect();
+    let ingested = jobs.iter().filter(|job| job.4.is_none()).count();
     let done: Vec<_> = jobs
         .into_par_iter()
         .map(|(slug, a, text, key, cached)| {
@@ -103,12 +113,14 @@ fn ingest_cached<'p>(
             (slug, a, key, entry)
         })
         .collect();
-    done.into_iter()
+    let done = done
+        .into_iter()
         .map(|(slug, a, key, entry)| {
             warn_unmatched(a, &entry.unmatched, diags);
             (slug, key, entry)
         })
-        .collect()
+        .collect();
+    (done, ingested)
 }
 
 /// A loaded, validated project: what `check` reports.
@@ -261,10 +273,10 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     let started = Instant::now();
     let (project, mut diags) = load::load(root);
     let loaded = started.elapsed();
-    let mut store = if cached { cache::IngestCache::open(root) } else { cache::IngestCache::default() };
-    let done = ingest_cached(&project, &mut store, &mut diags);
-    let ingested = store.misses();
-    if cached && let Err(e) = store.save(done.iter().map(|(_, key, entry)| (key, entry))) {
+    let mut store = cached.then(|| cache::IngestCache::open(root));
+    let (done, ingested) = ingest_cached(&project, store.as_mut(), &mut diags);
+    let used = done.iter().filter_map(|(_, key, entry)| key.as_ref().map(|key| (key, entry)));
+    if let Some(Err(e)) = store.map(|store| store.save(used)) {
         term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
     }
     let bodies: BTreeMap<String, String> =

@@ -82,6 +82,8 @@ const GITIGNORE: &str = "\
 /site/*
 !/site/snapshots/
 /.site.*
+# What `nashra check` remembers between runs (ingested seeds); safe to delete.
+/.nashra/
 ";
 
 /// Titles for a new briefing in the languages we can write them in.

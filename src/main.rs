@@ -4,6 +4,7 @@
 //! Output (path → bytes) → a sink (disk, dev server, snapshot).
 
 mod add;
+mod cache;
 mod diag;
 mod incremental;
 mod ingest;
@@ -74,6 +75,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Ingest every seed anew, neither reading nor writing the cache in .nashra/cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Start a new briefing project in DIR (which must be new or empty).
     Init {
@@ -154,7 +158,9 @@ fn main() -> ExitCode {
     };
     let term = term::Term::detect(cli.quiet, cli.verbose);
     let ok = match cli.command {
-        Command::Check { format } => pipeline::check(&cli.project, matches!(format, Format::Json), &term),
+        Command::Check { format, no_cache } => {
+            pipeline::check(&cli.project, matches!(format, Format::Json), !no_cache, &term)
+        }
         Command::Extract { seed, format } => pipeline::extract(&seed, matches!(format, Format::Json)),
         Command::Snapshot { verify: Some(label), .. } => {
             snapshot::verify_command(&cli.project, Some(label.as_str()).filter(|l| !l.is_empty()))

@@ -4,10 +4,12 @@
 //! differ only in what they do with its [`Output`]: write it to disk, report
 //! its diagnostics, serve it from memory, or archive it.
 
+use crate::cache;
 use crate::diag::{self, Diagnostic};
 use crate::incremental::{self, Memo};
 use crate::ingest::Extraction;
 use crate::load::{self, Project};
+use crate::model::ArticleFile;
 use crate::output::{self, Output};
 use crate::render::{self, theme};
 use crate::site::{self, Drafts, Site};
@@ -42,9 +44,8 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
         .map(|(slug, a, text, key, reused)| {
             let fresh = reused.is_none();
             let pair = reused.unwrap_or_else(|| {
-                let (doc, report) = ingest::extract_with(text, &site::overrides_of(&a.value));
-                let body = crate::text::fold(&ingest::body_text(&doc));
-                (incremental::Ingested { key, unmatched: report.unmatched, body }, doc)
+                let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
+                (incremental::Ingested { key, unmatched, body }, doc)
             });
             (slug, a, pair, fresh)
         })
@@ -52,22 +53,74 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
     let mut documents = BTreeMap::new();
     for (slug, a, (entry, doc), fresh) in done {
         memo.stats.ingested += usize::from(fresh);
-        for name in &entry.unmatched {
-            let (line, col) = a.locator.locate(&format!("clean.{name}"));
-            diags.push(
-                Diagnostic::warning(
-                    &a.path,
-                    line,
-                    col,
-                    format!("clean.{name} matches no line of seeds/{}", a.value.seed),
-                )
-                .with_hint("remove it, or check it against `nashra extract` of the seed"),
-            );
-        }
+        warn_unmatched(a, &entry.unmatched, diags);
         documents.insert(slug.clone(), doc);
         memo.extractions.insert(slug.clone(), entry);
     }
     documents
+}
+
+/// Ingests one article's seed: the document, and what validation needs of it.
+fn ingest_one(seed: &str, article: &ArticleFile) -> (Extraction, cache::Entry) {
+    let (doc, report) = ingest::extract_with(seed, &site::overrides_of(article));
+    let body = crate::text::fold(&ingest::body_text(&doc));
+    (doc, cache::Entry { unmatched: report.unmatched, body })
+}
+
+/// A warning for each `clean:` override that matched no line: it is stale or mistyped.
+fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &mut Vec<Diagnostic>) {
+    for name in unmatched {
+        let (line, col) = a.locator.locate(&format!("clean.{name}"));
+        diags.push(
+            Diagnostic::warning(&a.path, line, col, format!("clean.{name} matches no line of seeds/{}", a.value.seed))
+                .with_hint("remove it, or check it against `nashra extract` of the seed"),
+        );
+    }
+}
+
+/// What validation needs of every article's ingestion (its folded body and its
+/// unmatched overrides), from the persistent cache where its inputs are
+/// unchanged, else ingested (in parallel); without a cache nothing is hashed.
+/// Returns each article's entry with its cache key, and how many were ingested.
+#[allow(clippy::type_complexity)] // a list of (slug, key, entry) rows, used once
+fn ingest_cached<'p>(
+    project: &'p Project,
+    mut store: Option<&mut cache::IngestCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<(&'p String, Option<cache::Key>, cache::Entry)>, usize) {
+    use rayon::prelude::*;
+    let hashing = store.is_some();
+    let keyed: Vec<_> = project
+        .articles
+        .par_iter()
+        .filter_map(|(slug, a)| {
+            let seed = project.seeds.get(&a.value.seed)?;
+            Some((slug, a, &seed.text, hashing.then(|| cache::key(&seed.text, &a.value))))
+        })
+        .collect();
+    let jobs: Vec<_> = keyed
+        .into_iter()
+        .map(|(slug, a, text, key)| {
+            let cached = key.as_ref().zip(store.as_deref_mut()).and_then(|(key, store)| store.take(key));
+            (slug, a, text, key, cached)
+        })
+        .collect();
+    let ingested = jobs.iter().filter(|job| job.4.is_none()).count();
+    let done: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(slug, a, text, key, cached)| {
+            let entry = cached.unwrap_or_else(|| ingest_one(text, &a.value).1);
+            (slug, a, key, entry)
+        })
+        .collect();
+    let done = done
+        .into_iter()
+        .map(|(slug, a, key, entry)| {
+            warn_unmatched(a, &entry.unmatched, diags);
+            (slug, key, entry)
+        })
+        .collect();
+    (done, ingested)
 }
 
 /// A loaded, validated project: what `check` reports.
@@ -233,8 +286,29 @@ pub fn report(diags: &[Diagnostic]) {
 }
 
 /// `nashra check`: true when there are no errors.
-pub fn check(root: &Path, json: bool, term: &Term) -> bool {
-    let Checked { project, diags, .. } = load_checked(root);
+pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    let (project, mut diags) = load::load(root);
+    let loaded = started.elapsed();
+    let mut store = cached.then(|| cache::IngestCache::open(root));
+    let (done, ingested) = ingest_cached(&project, store.as_mut(), &mut diags);
+    let used = done.iter().filter_map(|(_, key, entry)| key.as_ref().map(|key| (key, entry)));
+    if let Some(Err(e)) = store.map(|store| store.save(used)) {
+        term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
+    }
+    let bodies: BTreeMap<String, String> =
+        done.into_iter().map(|(slug, _, entry)| (slug.clone(), entry.body)).collect();
+    let ingest = started.elapsed() - loaded;
+    diags.extend(validate::validate(&project, &bodies));
+    diag::sort(&mut diags);
+    term.detail(format!(
+        "load {:.1} ms, ingest {:.1} ms ({ingested} of {} seeds ingested, the rest cached), validate {:.1} ms",
+        ms(loaded),
+        ms(ingest),
+        bodies.len(),
+        ms(started.elapsed() - loaded - ingest)
+    ));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if json {
         let doc = serde_json::json!({"errors": errors, "warnings": diags.len() - errors, "diagnostics": diags});

@@ -2,7 +2,8 @@
 //! pages (Arabic and English), not lines of any particular seed. Every entry is folded with
 //! [`fold`] once, so matching ignores hamza, diacritics and case.
 
-use std::collections::HashSet;
+// Fx, not SipHash: every token of every seed line is looked up (no untrusted keys to defend against).
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use super::text::fold;
@@ -414,7 +415,7 @@ fn fold_all(words: &[&str]) -> Vec<String> {
 
 /// The shared, immutable word lists.
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut stopwords: HashSet<String> = HashSet::new();
+    let mut stopwords: HashSet<String> = HashSet::default();
     for code in ["ar", "en"] {
         for w in stop_words::lookup(code).unwrap_or(&[]) {
             let f = fold(w);

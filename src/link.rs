@@ -196,9 +196,7 @@ pub struct LinkMemo {
 fn article_key(finder: &MentionFinder, a: &Article) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     finder.key.hash(&mut h);
-    for p in a.passages() {
-        (&p.id, &p.text).hash(&mut h);
-    }
+    a.body_key.hash(&mut h); // the passages
     for f in &a.meta.figures {
         f.quote.hash(&mut h);
     }

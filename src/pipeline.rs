@@ -34,7 +34,7 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
         .iter()
         .filter_map(|(slug, a)| {
             let seed = project.seeds.get(&a.value.seed)?;
-            let key = incremental::ingest_key(&seed.text, &a.value);
+            let key = incremental::ingest_key(seed, &a.value);
             let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
             Some((slug, a, &seed.text, key, reused))
         })
@@ -161,7 +161,7 @@ struct Ingested {
 
 fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
     let started = Instant::now();
-    let (project, mut diags) = load::load(root);
+    let (project, mut diags) = load::load_with(root, &mut memo.load);
     memo.stats.load = started.elapsed();
     let started = Instant::now();
     let documents = extract_all(&project, memo, &mut diags);
@@ -227,7 +227,7 @@ pub fn prepare_with(
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
-    let link_memo = &mut memo.links;
+    let (link_memo, body_memo, extractions) = (&mut memo.links, &mut memo.bodies, &memo.extractions);
     // Validation and the model only read the project: run them side by side; the
     // model is thrown away when validation finds errors (what check reports is unchanged).
     let (validation, model) = rayon::join(
@@ -237,7 +237,8 @@ pub fn prepare_with(
         },
         || {
             let stage = Instant::now();
-            let site = Site::from_project(&project, &documents, drafts);
+            let key_of = |slug: &str| extractions.get(slug).map(|e| e.key);
+            let site = Site::from_project_with(&project, &documents, drafts, &key_of, body_memo);
             let model = site.map(|site| {
                 let links = link::link_with(&site, link_memo);
                 (site, links)

@@ -7,6 +7,8 @@ use crate::ingest::{self, Block, Extraction};
 use crate::load::Project;
 use crate::model::{ArticleFile, Dir, EntityFile, Language, PartialDate, SiteConfig, TopicFile};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A briefing, ready to link and render.
 #[derive(Debug)]
@@ -41,8 +43,10 @@ pub struct Article {
     pub date: PartialDate,
     /// The headline found in the seed, if any.
     pub original_title: Option<String>,
-    /// The cleaned original text.
-    pub body: Vec<BodyBlock>,
+    /// The cleaned original text (shared with the memo of the next rebuild).
+    pub body: Arc<Vec<BodyBlock>>,
+    /// Identifies the body: two articles with the same key have the same body.
+    pub body_key: u64,
     /// The language the original text is written in.
     pub original: Language,
 }
@@ -132,6 +136,27 @@ pub fn overrides_of(meta: &ArticleFile) -> ingest::Overrides {
     }
 }
 
+/// Article bodies made from extractions, by slug, with the ingestion key they
+/// came from, so a rebuild makes only the bodies of re-ingested articles.
+#[derive(Default)]
+pub struct BodyMemo(HashMap<String, (u64, Arc<Vec<BodyBlock>>, Language)>);
+
+/// A hash of a body's passages, for bodies made without an ingestion key.
+fn body_hash(body: &[BodyBlock]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for b in body {
+        let passages = match b {
+            BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
+            BodyBlock::List(items) => items.as_slice(),
+        };
+        for p in passages {
+            (&p.id, &p.text).hash(&mut h);
+        }
+        passages.len().hash(&mut h);
+    }
+    h.finish()
+}
+
 /// Which articles a build includes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drafts {
@@ -164,21 +189,46 @@ impl Site {
     /// Builds the model from a loaded project that passed validation.
     /// Projects with errors never reach here; missing pieces are skipped, not invented.
     pub fn from_project(project: &Project, documents: &BTreeMap<String, Extraction>, drafts: Drafts) -> Option<Site> {
+        Site::from_project_with(project, documents, drafts, &|_| None, &mut BodyMemo::default())
+    }
+
+    /// [`Site::from_project`], reusing from `memo` the body of every article whose
+    /// ingestion key (`key_of` its slug) is unchanged.
+    pub fn from_project_with(
+        project: &Project,
+        documents: &BTreeMap<String, Extraction>,
+        drafts: Drafts,
+        key_of: &dyn Fn(&str) -> Option<u64>,
+        memo: &mut BodyMemo,
+    ) -> Option<Site> {
         let config = project.site.as_ref()?.value.clone();
+        let mut previous = std::mem::take(&mut memo.0);
         let mut articles: Vec<Article> = project
             .articles
             .values()
             .filter(|a| drafts == Drafts::Include || !a.value.draft)
             .filter_map(|a| {
                 let doc = documents.get(&a.slug)?;
-                let body = body_of(doc);
+                let key = key_of(&a.slug);
+                let (body_key, body, original) = match (key, previous.remove(&a.slug)) {
+                    (Some(k), Some((then, body, original))) if k == then => (k, body, original),
+                    _ => {
+                        let body = body_of(doc);
+                        let original = original_language(&body);
+                        (key.unwrap_or_else(|| body_hash(&body)), Arc::new(body), original)
+                    }
+                };
+                if key.is_some() {
+                    memo.0.insert(a.slug.clone(), (body_key, body.clone(), original.clone()));
+                }
                 Some(Article {
-                    original: original_language(&body),
+                    original,
                     slug: a.slug.clone(),
                     meta: a.value.clone(),
                     date: PartialDate::parse(&a.value.date)?,
                     original_title: doc.title.clone(),
                     body,
+                    body_key,
                 })
             })
             .collect();

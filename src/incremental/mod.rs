@@ -95,6 +95,8 @@ impl std::fmt::Display for Stats {
 /// `Memo::default()` and drops it; [`Workspace`] keeps one across rebuilds.
 #[derive(Default)]
 pub struct Memo {
+    /// Content files and seeds as last read (when rebuilding).
+    pub load: crate::load::LoadCache,
     /// Ingestion results by article slug.
     pub extractions: HashMap<String, Ingested>,
     /// Extracted documents by article slug (lent to the model during a run).
@@ -103,6 +105,8 @@ pub struct Memo {
     theme: Option<(u64, Arc<Theme>)>,
     /// Hash of the theme files of the last run.
     pub theme_key: u64,
+    /// Article bodies made from the extractions.
+    pub bodies: crate::site::BodyMemo,
     /// Each article's mentions and quote spots.
     pub links: crate::link::LinkMemo,
     /// Rendered pages and their fingerprints.
@@ -132,10 +136,10 @@ impl Memo {
     }
 }
 
-/// The key an article's ingestion depends on: its seed text, its `clean:` block and its `lines:` range.
-pub fn ingest_key(seed: &str, article: &ArticleFile) -> u64 {
+/// The key an article's ingestion depends on: its seed text (by its hash), its `clean:` block and its `lines:` range.
+pub fn ingest_key(seed: &crate::load::Seed, article: &ArticleFile) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    seed.hash(&mut h);
+    seed.hash.hash(&mut h);
     format!("{:?}", article.clean).hash(&mut h);
     article.lines.hash(&mut h);
     h.finish()
@@ -158,7 +162,7 @@ impl Workspace {
         Workspace {
             root: root.to_path_buf(),
             drafts,
-            memo: Memo::default(),
+            memo: Memo { load: crate::load::LoadCache::keeping(), ..Memo::default() },
             pages: Arc::new(std::sync::Mutex::new(PageMemo::keeping())),
             build: 0,
         }

@@ -10,9 +10,10 @@
 use std::collections::HashMap;
 
 /// 1-based line and column of every value path found in one YAML document.
-#[derive(Debug, Default)]
+/// Shared when cloned: a cached file's locator is handed to every rebuild.
+#[derive(Debug, Default, Clone)]
 pub struct Locator {
-    positions: HashMap<String, (usize, usize)>,
+    positions: std::sync::Arc<HashMap<String, (usize, usize)>>,
 }
 
 #[derive(Debug)]
@@ -123,7 +124,7 @@ impl Locator {
     }
 
     fn record(&mut self, path: &str, line: usize, col: usize) {
-        self.positions.insert(path.to_string(), (line, col));
+        std::sync::Arc::make_mut(&mut self.positions).insert(path.to_string(), (line, col));
     }
 
     /// Line and column of `path`, or of its nearest recorded ancestor, or 1:1.

@@ -30,7 +30,7 @@ pub struct Loaded<T> {
 }
 
 /// A free page in one language: `content/pages/<slug>.<lang>.md`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PageFile {
     /// Language code from the file name.
     pub lang: String,
@@ -41,10 +41,124 @@ pub struct PageFile {
 }
 
 /// A raw source article, decoded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Seed {
     /// Text with any byte-order mark removed; line ends as in the file.
     pub text: String,
+    /// A hash of the text (what ingestion results are keyed on).
+    pub hash: u64,
+}
+
+impl Seed {
+    fn new(text: String) -> Seed {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        text.hash(&mut h);
+        Seed { hash: h.finish(), text }
+    }
+}
+
+/// What one load leaves for the next (`serve` keeps it across rebuilds): every
+/// content file and seed as read and parsed, by path, with the stamp of the
+/// file it came from (size, modification and change times, inode). A file
+/// whose stamp is unchanged is not read again, unless it was modified less
+/// than [`RACY`] before it was read: a second write within the file system's
+/// timestamp resolution could then hide behind the same stamp (git's "racy"
+/// index entries), so such entries are always read again.
+#[derive(Default)]
+pub struct LoadCache {
+    /// Whether to remember anything (a one-off load does not).
+    keep: bool,
+    files: std::collections::HashMap<String, (Stamp, Prepared)>,
+    seeds: std::collections::HashMap<String, (Stamp, ReadSeed)>,
+}
+
+/// How recently a file may have been modified for its cached reading to be trusted.
+const RACY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// What identifies one version of a file without reading it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    /// Whether the file was modified within [`RACY`] of being read: never reused.
+    racy: bool,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now; `None` when it cannot be read.
+    fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        let age = m.modified().ok().and_then(|t| t.elapsed().ok());
+        Some(Stamp {
+            len: m.size(),
+            modified: (m.mtime(), m.mtime_nsec()),
+            changed: (m.ctime(), m.ctime_nsec()),
+            inode: m.ino(),
+            racy: age.is_none_or(|age| age < RACY),
+        })
+    }
+
+    /// Whether a reading stamped `self` stands for the file stamped `now`.
+    fn reusable_for(&self, now: &Stamp) -> bool {
+        !self.racy && !now.racy && self == now
+    }
+}
+
+/// One seed as read: its text (`None` when unusable) and the problems met.
+type ReadSeed = (Option<Seed>, Vec<Diagnostic>);
+
+impl LoadCache {
+    /// A cache that remembers what it reads, for rebuilds.
+    pub fn keeping() -> LoadCache {
+        LoadCache { keep: true, ..LoadCache::default() }
+    }
+}
+
+/// A file's reading: `Reuse` the cached one, or a fresh one with the file's stamp.
+enum Reading<T> {
+    Reuse,
+    Fresh(Option<Stamp>, T),
+}
+
+impl<T: Clone> Reading<T> {
+    /// `Reuse` when `old` holds `rel` as the file is now, else `read` it.
+    fn of(
+        cache: &LoadCache,
+        old: &std::collections::HashMap<String, (Stamp, T)>,
+        root: &Path,
+        rel: &str,
+        read: impl FnOnce() -> T,
+    ) -> Self {
+        if !cache.keep {
+            return Reading::Fresh(None, read());
+        }
+        let stamp = Stamp::of(&root.join(rel));
+        match (stamp, old.get(rel)) {
+            (Some(now), Some((then, _))) if then.reusable_for(&now) => Reading::Reuse,
+            _ => Reading::Fresh(stamp, read()),
+        }
+    }
+
+    /// The value, moving the entry of `rel` from `old` to `new` (or remembering the fresh one).
+    fn keep(
+        self,
+        rel: &str,
+        old: &mut std::collections::HashMap<String, (Stamp, T)>,
+        new: &mut std::collections::HashMap<String, (Stamp, T)>,
+    ) -> Option<T> {
+        let entry = match self {
+            Reading::Reuse => old.remove(rel)?,
+            Reading::Fresh(None, value) => return Some(value),
+            Reading::Fresh(Some(stamp), value) => (stamp, value),
+        };
+        let value = entry.1.clone();
+        new.insert(rel.to_string(), entry);
+        Some(value)
+    }
 }
 
 /// Everything under `content/` and the seeds it names, typed.
@@ -75,6 +189,11 @@ const FOLDERS: [(&str, &str); 4] = [("articles", "yaml"), ("topics", "yaml"), ("
 
 /// Reads the project at `root`. Returns what could be loaded and every problem met.
 pub fn load(root: &Path) -> (Project, Vec<Diagnostic>) {
+    load_with(root, &mut LoadCache::default())
+}
+
+/// [`load`], reading again only the files `cache` does not hold as they are now.
+pub fn load_with(root: &Path, cache: &mut LoadCache) -> (Project, Vec<Diagnostic>) {
     let mut project = Project { root: root.to_path_buf(), ..Project::default() };
     let mut diags = Vec::new();
     let content = root.join("content");
@@ -86,17 +205,24 @@ pub fn load(root: &Path) -> (Project, Vec<Diagnostic>) {
         return (project, diags);
     }
     load_site(&mut project, &mut diags);
+    // Entries of files seen now move to the new cache; those of files gone are dropped.
+    let mut old = std::mem::replace(cache, LoadCache { keep: cache.keep, ..LoadCache::default() });
     for (folder, ext) in FOLDERS {
         use rayon::prelude::*;
         let files = content_files(root, &content.join(folder), ext, &mut diags);
         // Reading and parsing are independent per file: done on every core, then
         // taken in order, so slugs, duplicates and diagnostics come out as before.
-        let prepared: Vec<Prepared> = files.par_iter().map(|file| prepare(root, folder, file)).collect();
-        for (file, prepared) in files.iter().zip(prepared) {
-            load_file(&mut project, folder, file, prepared, &mut diags);
+        let readings: Vec<Reading<Prepared>> = files
+            .par_iter()
+            .map(|file| Reading::of(&old, &old.files, root, file, || prepare(root, folder, file)))
+            .collect();
+        for (file, reading) in files.iter().zip(readings) {
+            if let Some(prepared) = reading.keep(file, &mut old.files, &mut cache.files) {
+                load_file(&mut project, folder, file, prepared, &mut diags);
+            }
         }
     }
-    load_seeds(&mut project, &mut diags);
+    load_seeds(&mut project, &mut old, cache, &mut diags);
     (project, diags)
 }
 
@@ -169,6 +295,7 @@ fn rel_path(root: &Path, p: &Path) -> String {
 }
 
 /// A content file's value, parsed by [`prepare`].
+#[derive(Clone)]
 enum Parsed {
     Article(Box<ArticleFile>),
     Topic(TopicFile),
@@ -179,6 +306,7 @@ enum Parsed {
 /// A content file read and parsed ahead of [`load_file`]: `None` when it could
 /// not be read, else its locator and its value (`None` when it does not parse),
 /// with the problems met.
+#[derive(Clone)]
 struct Prepared {
     read: Option<(Locator, Option<Parsed>)>,
     diags: Vec<Diagnostic>,
@@ -441,23 +569,28 @@ fn parse_page(rel: &str, text: &str, lang: String, diags: &mut Vec<Diagnostic>) 
 }
 
 /// Reads every seed an article names, once.
-fn load_seeds(project: &mut Project, diags: &mut Vec<Diagnostic>) {
+fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache, diags: &mut Vec<Diagnostic>) {
     use rayon::prelude::*;
     let names: BTreeSet<&String> = project.articles.values().map(|a| &a.value.seed).collect();
     let names: Vec<&String> = names.into_iter().collect();
     // Read on every core, then taken in name order, so diagnostics come out as before.
-    let read: Vec<(String, Option<String>, Vec<Diagnostic>)> = names
+    let read: Vec<(String, Reading<ReadSeed>)> = names
         .into_par_iter()
         .map(|name| {
-            let mut found = Vec::new();
-            let text = read_seed(&project.root, name, &mut found);
-            (name.clone(), text, found)
+            let reading = Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || {
+                let mut found = Vec::new();
+                (read_seed(&project.root, name, &mut found).map(Seed::new), found)
+            });
+            (name.clone(), reading)
         })
         .collect();
-    for (name, text, found) in read {
+    for (name, reading) in read {
+        let Some((seed, found)) = reading.keep(&format!("seeds/{name}"), &mut old.seeds, &mut cache.seeds) else {
+            continue;
+        };
         diags.extend(found);
-        if let Some(text) = text {
-            project.seeds.insert(name, Seed { text });
+        if let Some(seed) = seed {
+            project.seeds.insert(name, seed);
         }
     }
 }

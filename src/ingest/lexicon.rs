@@ -381,9 +381,9 @@ pub(crate) struct Lexicon {
     /// Prefixes of see-also teasers.
     pub teasers: Vec<String>,
     /// Copyright phrases.
-    pub copyright: Vec<String>,
+    pub copyright: Phrases,
     /// Disclaimer phrases.
-    pub disclaimers: Vec<String>,
+    pub disclaimers: Phrases,
     /// Prefixes of keyword and tag lists.
     pub keywords: Vec<String>,
     /// Whole-line advertisement labels.
@@ -428,8 +428,8 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon {
         related: fold_all(RELATED_MARKERS),
         teasers: fold_all(TEASER_PREFIXES),
-        copyright: fold_all(COPYRIGHT),
-        disclaimers: fold_all(DISCLAIMERS),
+        copyright: Phrases::new(fold_all(COPYRIGHT)),
+        disclaimers: Phrases::new(fold_all(DISCLAIMERS)),
         keywords: fold_all(KEYWORD_PREFIXES),
         ad_labels: fold_all(AD_LABELS).into_iter().collect(),
         credit_words: fold_all(CREDIT_WORDS).into_iter().collect(),
@@ -449,11 +449,85 @@ pub(crate) fn starts_with_word(folded: &str, prefix: &str) -> bool {
     folded.starts_with(prefix) && folded[prefix.len()..].chars().next().is_none_or(|c| c == ' ')
 }
 
+/// A list of folded phrases looked for in a line all at once (one automaton, one pass),
+/// with the meaning of `list.iter().any(|p| contains_phrase(line, p))`.
+pub(crate) struct Phrases {
+    #[cfg_attr(not(test), allow(dead_code))] // the tests compare with one search per phrase
+    list: Vec<String>,
+    finder: aho_corasick::AhoCorasick,
+}
+
+impl Phrases {
+    fn new(list: Vec<String>) -> Phrases {
+        // Infallible in practice: a few dozen short phrases, far below the automaton's limits.
+        let finder = aho_corasick::AhoCorasick::new(&list).expect("phrase list compiles");
+        Phrases { list, finder }
+    }
+
+    /// True when `folded` contains one of the phrases between word boundaries.
+    pub(crate) fn any_in(&self, folded: &str) -> bool {
+        // Overlapping search sees every occurrence of every phrase; `contains_phrase`
+        // sees non-overlapping ones, the same set for phrases that cannot overlap
+        // themselves at a word boundary (tested below for every list).
+        self.finder.find_overlapping_iter(folded).any(|m| at_word_boundaries(folded, m.start(), m.end()))
+    }
+}
+
+/// True when `folded[start..end]` is bounded by spaces or the ends of the line.
+fn at_word_boundaries(folded: &str, start: usize, end: usize) -> bool {
+    folded[..start].chars().next_back().is_none_or(|c| c == ' ')
+        && folded[end..].chars().next().is_none_or(|c| c == ' ')
+}
+
 /// True when `folded` contains `phrase` between word boundaries.
 pub(crate) fn contains_phrase(folded: &str, phrase: &str) -> bool {
-    folded.match_indices(phrase).any(|(at, _)| {
-        let before = folded[..at].chars().next_back().is_none_or(|c| c == ' ');
-        let after = folded[at + phrase.len()..].chars().next().is_none_or(|c| c == ' ');
-        before && after
-    })
+    folded.match_indices(phrase).any(|(at, _)| at_word_boundaries(folded, at, at + phrase.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old, one-phrase-at-a-time meaning of `Phrases::any_in`.
+    fn any_one_by_one(p: &Phrases, folded: &str) -> bool {
+        p.list.iter().any(|phrase| contains_phrase(folded, phrase))
+    }
+
+    #[test]
+    fn phrase_sets_mean_what_one_search_per_phrase_meant() {
+        for set in [&LEXICON.copyright, &LEXICON.disclaimers] {
+            // No phrase overlaps itself (a proper prefix that is also a suffix), so the
+            // automaton's overlapping matches are exactly `match_indices`' matches.
+            for phrase in &set.list {
+                let borders = (1..phrase.len())
+                    .filter(|&k| phrase.is_char_boundary(k) && phrase.is_char_boundary(phrase.len() - k))
+                    .filter(|&k| phrase[..k] == phrase[phrase.len() - k..])
+                    .count();
+                assert_eq!(borders, 0, "{phrase:?} overlaps itself");
+            }
+            let mut lines: Vec<String> = Vec::new();
+            for phrase in &set.list {
+                let first = phrase.split(' ').next().unwrap_or_default();
+                for line in [
+                    phrase.clone(),
+                    format!("x{phrase}"),
+                    format!("{phrase}x"),
+                    format!("قال {phrase} اليوم"),
+                    format!("{phrase} {phrase}"),
+                    format!("{first}{phrase}"),
+                    phrase[..(0..=phrase.len() / 2).rfind(|&k| phrase.is_char_boundary(k)).unwrap_or(0)].to_string(),
+                ] {
+                    lines.push(line);
+                }
+            }
+            let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+            for entry in std::fs::read_dir(seeds).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                lines.extend(text.lines().map(fold));
+            }
+            for line in &lines {
+                assert_eq!(set.any_in(line), any_one_by_one(set, line), "{line:?}");
+            }
+        }
+    }
 }

@@ -204,10 +204,10 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     if links > 0 && (words <= 6 || links * 4 >= words) {
         return plain("links or @handles dominate the line");
     }
-    if words <= 40 && lx.copyright.iter().any(|p| contains_phrase(folded, p)) || text.contains('©') {
+    if words <= 40 && lx.copyright.any_in(folded) || text.contains('©') {
         return hard("copyright notice");
     }
-    if words <= 40 && lx.disclaimers.iter().any(|p| contains_phrase(folded, p)) {
+    if words <= 40 && lx.disclaimers.any_in(folded) {
         return hard("disclaimer");
     }
     if lx.keywords.iter().any(|p| starts_with_word(folded, p)) && (text.contains(':') || words <= 2) {

@@ -400,12 +400,12 @@ mod tests {
         for (slug, name, aliases) in entities {
             site.entities.insert(
                 slug.to_string(),
-                EntityFile {
+                std::sync::Arc::new(EntityFile {
                     name: [("ar".to_string(), name.to_string())].into(),
                     kind: EntityKind::Organization,
                     aliases: [("ar".to_string(), aliases.iter().map(|s| s.to_string()).collect())].into(),
                     description: Default::default(),
-                },
+                }),
             );
         }
         MentionFinder::new(&site)

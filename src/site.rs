@@ -22,9 +22,9 @@ pub struct Site {
     /// Position in `articles` by slug.
     article_index: HashMap<String, usize>,
     /// Topics by slug.
-    pub topics: BTreeMap<String, TopicFile>,
+    pub topics: BTreeMap<String, Arc<TopicFile>>,
     /// Entities by slug.
-    pub entities: BTreeMap<String, EntityFile>,
+    pub entities: BTreeMap<String, Arc<EntityFile>>,
     /// Pages: slug → language → (title, Markdown body), in navigation order.
     pub pages: Vec<(String, PageVersions)>,
 }
@@ -37,8 +37,8 @@ pub type PageVersions = BTreeMap<String, (String, String)>;
 pub struct Article {
     /// Slug.
     pub slug: String,
-    /// The curated fields.
-    pub meta: ArticleFile,
+    /// The curated fields (shared with the loaded project).
+    pub meta: Arc<ArticleFile>,
     /// Publication date.
     pub date: PartialDate,
     /// The headline found in the seed, if any.
@@ -201,7 +201,7 @@ impl Site {
         key_of: &dyn Fn(&str) -> Option<u64>,
         memo: &mut BodyMemo,
     ) -> Option<Site> {
-        let config = project.site.as_ref()?.value.clone();
+        let config = SiteConfig::clone(&project.site.as_ref()?.value);
         let mut previous = std::mem::take(&mut memo.0);
         let mut articles: Vec<Article> = project
             .articles

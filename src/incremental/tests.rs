@@ -241,3 +241,25 @@ fn pages_rendered_on_request_equal_the_full_build() {
     assert!(site.get("en/articles/nothing-here/index.html").is_none());
     assert!(String::from_utf8_lossy(&site.get("en/articles/ambush/index.html").unwrap().unwrap()).contains("retitled"));
 }
+
+/// Not a test: prints the stages of one-article rebuilds of the project named by
+/// `NASHRA_PROFILE_PROJECT` (a copy is edited), for profiling serve's rebuild:
+/// `NASHRA_PROFILE_PROJECT=/tmp/p cargo test --release profile_rebuilds -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn profile_rebuilds() {
+    let Some(root) = std::env::var_os("NASHRA_PROFILE_PROJECT") else { return };
+    let root = PathBuf::from(root);
+    let mut ws = Workspace::new(&root, Drafts::Include);
+    ws.rebuild().0.expect("the project builds");
+    let article = std::fs::read_dir(root.join("content/articles")).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&article).unwrap();
+    for i in 0..20 {
+        let edited = text.replacen("title:\n  en: \"", &format!("title:\n  en: \"[{i}] "), 1);
+        std::fs::write(&article, edited).unwrap();
+        let (site, _) = ws.rebuild();
+        site.expect("the edited project builds");
+        println!("{}", ws.stats());
+    }
+    std::fs::write(&article, text).unwrap();
+}

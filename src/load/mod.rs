@@ -14,6 +14,7 @@ use locate::Locator;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 /// A parsed content file with what diagnostics need to point into it.
@@ -23,8 +24,8 @@ pub struct Loaded<T> {
     pub slug: String,
     /// Path relative to the project root, `/`-separated.
     pub path: String,
-    /// The parsed value.
-    pub value: T,
+    /// The parsed value (shared with the load cache while the file is unchanged).
+    pub value: Arc<T>,
     /// Positions of values in the file's text.
     pub locator: Locator,
 }
@@ -235,7 +236,7 @@ fn load_site(project: &mut Project, diags: &mut Vec<Diagnostic>) {
     if let Some(site) = parse_yaml::<SiteConfig>(rel, &text, diags) {
         project.languages = site.languages.iter().map(|l| l.resolve()).collect();
         project.site =
-            Some(Loaded { slug: "site".into(), path: rel.into(), value: site, locator: Locator::new(&text) });
+            Some(Loaded { slug: "site".into(), path: rel.into(), value: Arc::new(site), locator: Locator::new(&text) });
     } else {
         project.broken.insert("site".into());
     }
@@ -300,10 +301,10 @@ fn rel_path(root: &Path, p: &Path) -> String {
 /// A content file's value, parsed by [`prepare`].
 #[derive(Clone)]
 enum Parsed {
-    Article(Box<ArticleFile>),
-    Topic(TopicFile),
-    Entity(EntityFile),
-    Page(PageFile),
+    Article(Arc<ArticleFile>),
+    Topic(Arc<TopicFile>),
+    Entity(Arc<EntityFile>),
+    Page(Arc<PageFile>),
 }
 
 /// A content file read and parsed ahead of [`load_file`]: `None` when it could
@@ -321,15 +322,15 @@ fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
     let Some(text) = read_text(root, rel, &mut diags, false) else { return Prepared { read: None, diags } };
     let locator = Locator::new(&text);
     let parsed = match folder {
-        "articles" => parse_yaml::<ArticleFile>(rel, &text, &mut diags).map(|v| Parsed::Article(Box::new(v))),
-        "topics" => parse_yaml::<TopicFile>(rel, &text, &mut diags).map(Parsed::Topic),
-        "entities" => parse_yaml::<EntityFile>(rel, &text, &mut diags).map(Parsed::Entity),
+        "articles" => parse_yaml::<ArticleFile>(rel, &text, &mut diags).map(|v| Parsed::Article(Arc::new(v))),
+        "topics" => parse_yaml::<TopicFile>(rel, &text, &mut diags).map(|v| Parsed::Topic(Arc::new(v))),
+        "entities" => parse_yaml::<EntityFile>(rel, &text, &mut diags).map(|v| Parsed::Entity(Arc::new(v))),
         _ => {
             let file_name = rel.rsplit('/').next().unwrap_or(rel);
             let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml").trim_end_matches(".md");
             // Without a language in its name the file is rejected before its value is used.
             let lang = stem.rsplit_once('.').map(|(_, lang)| lang.to_string()).unwrap_or_default();
-            parse_page(rel, &text, lang, &mut diags).map(Parsed::Page)
+            parse_page(rel, &text, lang, &mut diags).map(|v| Parsed::Page(Arc::new(v)))
         }
     };
     Prepared { read: Some((locator, parsed)), diags }
@@ -382,12 +383,12 @@ fn load_file(project: &mut Project, folder: &str, rel: &str, prepared: Prepared,
         project.broken.insert(key);
         return;
     };
-    fn wrap<T>(slug: &str, rel: &str, value: T, locator: Locator) -> Loaded<T> {
+    fn wrap<T>(slug: &str, rel: &str, value: Arc<T>, locator: Locator) -> Loaded<T> {
         Loaded { slug: slug.to_string(), path: rel.to_string(), value, locator }
     }
     let ok = match parsed {
         Some(Parsed::Article(v)) => {
-            project.articles.insert(slug.clone(), wrap(&slug, rel, *v, locator));
+            project.articles.insert(slug.clone(), wrap(&slug, rel, v, locator));
             true
         }
         Some(Parsed::Topic(v)) => {

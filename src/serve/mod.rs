@@ -28,6 +28,9 @@ const LIVE_JS: &str = include_str!("live.js");
 /// How long the files must stay quiet before a rebuild: one editor save is several events.
 const QUIET: Duration = Duration::from_millis(25);
 
+/// How long after a rebuild the rest of the site starts being rendered in the background.
+const BACKGROUND_AFTER: Duration = Duration::from_millis(300);
+
 /// HTTP worker threads.
 const WORKERS: usize = 4;
 
@@ -174,6 +177,14 @@ fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<Liv
     let attempt = live.attempt.load(Ordering::SeqCst);
     std::thread::spawn(move || {
         let stop = || live.attempt.load(Ordering::SeqCst) != attempt;
+        // Wait for the edits to pause: pages asked for meanwhile are rendered on request.
+        let quiet = std::time::Instant::now() + BACKGROUND_AFTER;
+        while std::time::Instant::now() < quiet {
+            std::thread::sleep(Duration::from_millis(20));
+            if stop() {
+                return;
+            }
+        }
         let mut guard = pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let memo = &mut *guard;
         let done = background_pool().install(|| site.complete(memo, &stop));

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// Topics by `order`, then slug.
 pub fn topics_in_order(site: &Site) -> Vec<(&String, &TopicFile)> {
-    let mut list: Vec<_> = site.topics.iter().collect();
+    let mut list: Vec<(&String, &TopicFile)> = site.topics.iter().map(|(s, t)| (s, &**t)).collect();
     list.sort_by_key(|(slug, t)| (t.order.unwrap_or(i64::MAX), slug.as_str()));
     list
 }

@@ -228,12 +228,13 @@ pub fn prepare_with(
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
     let (link_memo, body_memo, extractions) = (&mut memo.links, &mut memo.bodies, &memo.extractions);
+    let validate_memo = &mut memo.validate;
     // Validation and the model only read the project: run them side by side; the
     // model is thrown away when validation finds errors (what check reports is unchanged).
     let (validation, model) = rayon::join(
         || {
             let stage = Instant::now();
-            (validate::validate(&project, &bodies), stage.elapsed())
+            (validate::validate_with(&project, &bodies, validate_memo), stage.elapsed())
         },
         || {
             let stage = Instant::now();

@@ -31,23 +31,76 @@ impl At<'_> {
 /// All checks that need the whole project. `bodies` holds each article's kept
 /// body already folded with [`crate::text::fold`] (ingestion folds it once).
 pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    validate_with(project, bodies, &mut ValidateMemo::default())
+}
+
+/// What validation keeps between rebuilds: each article's diagnostics, reused
+/// while its parsed file is the same (the load cache hands back the same
+/// value for an unchanged file) and nothing it is checked against changed:
+/// the languages, the slugs of every kind, the broken files, and every seed.
+/// Only articles without errors are kept (an error's hint may read the disk).
+#[derive(Default)]
+pub struct ValidateMemo {
+    context: u64,
+    articles: std::collections::HashMap<String, (std::sync::Arc<ArticleFile>, Vec<Diagnostic>)>,
+}
+
+/// The hash of everything an article is checked against besides itself and its body.
+fn context_key(project: &Project, langs: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    langs.hash(&mut h);
+    project.topics.keys().for_each(|k| k.hash(&mut h));
+    project.entities.keys().for_each(|k| k.hash(&mut h));
+    project.articles.keys().for_each(|k| k.hash(&mut h));
+    project.broken.hash(&mut h);
+    for (name, seed) in &project.seeds {
+        (name, seed.hash).hash(&mut h);
+    }
+    project.root.hash(&mut h);
+    h.finish()
+}
+
+/// [`validate`], reusing from `memo` the diagnostics of unchanged articles.
+pub fn validate_with(project: &Project, bodies: &BTreeMap<String, String>, memo: &mut ValidateMemo) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
     if let Some(site) = &project.site {
         check_site(site, &mut diags);
     }
+    let context = context_key(project, &langs);
+    let mut previous = std::mem::take(&mut memo.articles);
+    if memo.context != context {
+        previous.clear();
+    }
+    memo.context = context;
     // Articles are checked on every core, each into its own list, then taken in order.
     let per_article: Vec<Vec<Diagnostic>> = {
         use rayon::prelude::*;
-        let articles: Vec<&Loaded<ArticleFile>> = project.articles.values().collect();
-        articles
-            .into_par_iter()
-            .map(|article| {
-                let mut found = Vec::new();
-                Checker { project, langs: &langs, diags: &mut found }.article(article, bodies);
-                found
+        let articles: Vec<(&Loaded<ArticleFile>, Option<Vec<Diagnostic>>)> = project
+            .articles
+            .values()
+            .map(|a| {
+                let kept = previous.remove(&a.slug).filter(|(v, _)| std::sync::Arc::ptr_eq(v, &a.value));
+                (a, kept.map(|(_, d)| d))
             })
-            .collect()
+            .collect();
+        let found: Vec<Vec<Diagnostic>> = articles
+            .par_iter()
+            .map(|(article, kept)| {
+                kept.clone().unwrap_or_else(|| {
+                    let mut found = Vec::new();
+                    Checker { project, langs: &langs, diags: &mut found }.article(article, bodies);
+                    found
+                })
+            })
+            .collect();
+        for ((article, _), found) in articles.iter().zip(&found) {
+            if !found.iter().any(Diagnostic::is_error) {
+                memo.articles.insert(article.slug.clone(), (article.value.clone(), found.clone()));
+            }
+        }
+        found
     };
     diags.extend(per_article.into_iter().flatten());
     let mut out = Checker { project, langs: &langs, diags: &mut diags };

@@ -105,6 +105,8 @@ pub struct Memo {
     theme: Option<(u64, Arc<Theme>)>,
     /// Hash of the theme files of the last run.
     pub theme_key: u64,
+    /// Each unchanged article's diagnostics.
+    pub validate: crate::validate::ValidateMemo,
     /// Article bodies made from the extractions.
     pub bodies: crate::site::BodyMemo,
     /// Each article's mentions and quote spots.

@@ -35,12 +35,17 @@ fn index_key(lang: &Language) -> String {
 
 /// Adds a script to `files` as `assets/<stem>.<content hash>.js`; returns its site path.
 fn add_script(files: &mut Files, stem: &str, script: String) -> String {
+    let (target, bytes) = script_file(stem, script);
+    files.push((target.clone(), bytes));
+    target
+}
+
+/// A script's site path, `assets/<stem>.<content hash>.js`, and its bytes.
+fn script_file(stem: &str, script: String) -> (String, Vec<u8>) {
     use sha2::Digest;
     let hash = sha2::Sha256::digest(script.as_bytes());
     let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    let target = format!("assets/{stem}.{short}.js");
-    files.push((target.clone(), script.into_bytes()));
-    target
+    (format!("assets/{stem}.{short}.js"), script.into_bytes())
 }
 
 /// What building the indexes leaves for the next run: each document's term
@@ -102,19 +107,24 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTr
         }
         let mut files = Vec::new();
         let from = path(lang, PAGE);
-        let shards: Vec<String> = text_shards(&docs)
-            .into_iter()
-            .enumerate()
-            .map(|(k, script)| href(&from, &add_script(&mut files, &format!("search-{}-text-{k}", lang.code), script)))
-            .collect();
-        let weights: Vec<(u64, Arc<Weights>)> = docs
-            .par_iter()
-            .map(|doc| {
-                let key = weights_key(doc);
-                let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
-                (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
-            })
-            .collect();
+        // The text shards and the weights are independent: make them side by side.
+        let (shard_files, weights) = rayon::join(
+            || -> Files {
+                let scripts = text_shards(&docs).into_par_iter().enumerate();
+                scripts.map(|(k, script)| script_file(&format!("search-{}-text-{k}", lang.code), script)).collect()
+            },
+            || -> Vec<(u64, Arc<Weights>)> {
+                docs.par_iter()
+                    .map(|doc| {
+                        let key = weights_key(doc);
+                        let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
+                        (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
+                    })
+                    .collect()
+            },
+        );
+        let shards: Vec<String> = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
+        files.extend(shard_files);
         let script =
             Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
         memo.weights.extend(weights);

@@ -40,6 +40,10 @@ pub struct Text {
     pub missing: bool,
 }
 
+/// Builds a page's context when the page is rendered, so listing the pages
+/// is cheap and each view model lives only while its page is rendered.
+pub type Context<'r> = Box<dyn Fn() -> Value + Send + Sync + 'r>;
+
 /// One page to render: where, in which language, with which template.
 pub struct PageSpec<'a> {
     /// Site path of the page, e.g. `en/topics/index.html`.
@@ -54,8 +58,8 @@ pub struct PageSpec<'a> {
     pub crumbs: Vec<(String, String)>,
     /// The same page in every language that has it.
     pub alternates: Vec<(&'a Language, String)>,
-    /// Page-specific context.
-    pub context: Value,
+    /// Page-specific context, built on demand.
+    pub context: Context<'a>,
 }
 
 /// What rendering keeps between runs: each page's fingerprint (a hash of its
@@ -108,48 +112,43 @@ pub fn render_with(
     memo.search_time = started.elapsed(); // one index script per language
     r.stylesheet.extend(search_indexes);
     let r = r;
-    // One language's pages are built, then fingerprinted and rendered on every core,
-    // and their view models dropped before the next language's are built: memory
-    // holds one batch of view models, not the whole site's. `out` is sorted, so
-    // finishing order does not matter.
+    // Pages are listed first (cheap), then each one's context is built,
+    // fingerprinted, rendered and dropped on any core: memory holds the view
+    // models of the pages being rendered, not the whole site's. `out` is
+    // sorted, so finishing order does not matter.
     // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
     type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
-    let mut pages: Vec<PageSpec> = Vec::new();
+    let pages = views::all_pages(&r);
+    let done: Vec<Done> = pages
+        .par_iter()
+        .map(|page| {
+            let context = (page.context)();
+            let print = memo.keep.then(|| r.fingerprint(page, &context, memo.theme_key));
+            let reusable = print.is_some()
+                && memo.fingerprints.get(&page.path) == print.as_ref()
+                && memo.previous.contains_key(&page.path);
+            (print, (!reusable).then(|| r.render_page(page, &context)))
+        })
+        .collect();
     let mut diags = Vec::new();
     let mut fingerprints = HashMap::new();
     let mut rendered = 0;
-    let batches = site.languages.iter().map(|lang| views::pages_for(&r, lang));
-    for mut batch in batches.chain(std::iter::once_with(|| vec![views::landing(&r), views::not_found(&r)])) {
-        let done: Vec<Done> = batch
-            .par_iter_mut()
-            .map(|page| {
-                let print = memo.keep.then(|| r.fingerprint(page, memo.theme_key));
-                let reusable = print.is_some()
-                    && memo.fingerprints.get(&page.path) == print.as_ref()
-                    && memo.previous.contains_key(&page.path);
-                let html = (!reusable).then(|| r.render_page(page));
-                page.context = Value::Null; // the sitemap needs only paths and alternates
-                (print, html)
-            })
-            .collect();
-        for (page, (print, result)) in batch.iter().zip(done) {
-            if let Some(print) = print {
-                fingerprints.insert(page.path.clone(), print);
-            }
-            match result {
-                None => {
-                    if let Some(bytes) = memo.previous.get(&page.path) {
-                        out.insert(page.path.clone(), bytes.clone());
-                    }
-                }
-                Some(Ok(html)) => {
-                    rendered += 1;
-                    out.insert(page.path.clone(), html.into_bytes());
-                }
-                Some(Err(d)) => diags.push(d),
-            }
+    for (page, (print, result)) in pages.iter().zip(done) {
+        if let Some(print) = print {
+            fingerprints.insert(page.path.clone(), print);
         }
-        pages.extend(batch);
+        match result {
+            None => {
+                if let Some(bytes) = memo.previous.get(&page.path) {
+                    out.insert(page.path.clone(), bytes.clone());
+                }
+            }
+            Some(Ok(html)) => {
+                rendered += 1;
+                out.insert(page.path.clone(), html.into_bytes());
+            }
+            Some(Err(d)) => diags.push(d),
+        }
     }
     for lang in &site.languages {
         out.insert(format!("{}/feed.xml", lang.code), feeds::atom(&r, lang).into_bytes());
@@ -265,7 +264,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A hash of everything [`Self::render_page`] gives the template for `page`, and of the theme.
-    fn fingerprint(&self, page: &PageSpec, theme_key: u64) -> u64 {
+    fn fingerprint(&self, page: &PageSpec, context: &Value, theme_key: u64) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
         theme_key.hash(&mut h);
         (&page.path, page.template, &page.lang.code, page.lang.dir.as_str(), &page.title).hash(&mut h);
@@ -281,11 +280,11 @@ impl<'a> Renderer<'a> {
         // Serializing into a hasher cannot fail: HashWriter never returns an error.
         let banner = views::edition_banner(self, &page.path, page.lang); // snapshot hook
         let _ = serde_json::to_writer(HashWriter(&mut h), &banner);
-        let _ = serde_json::to_writer(HashWriter(&mut h), &page.context);
+        let _ = serde_json::to_writer(HashWriter(&mut h), context);
         h.finish()
     }
 
-    fn render_page(&self, page: &PageSpec) -> Result<String, Diagnostic> {
+    fn render_page(&self, page: &PageSpec, context: &Value) -> Result<String, Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);
         let here = |p: &str| format!("{root}{p}");
@@ -315,7 +314,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("crumbs", &crumbs);
         ctx.insert("alternates", &alternates);
         ctx.insert("stylesheet", &here(self.stylesheet.get("style.css").map_or("", String::as_str)));
-        ctx.insert("page", &page.context);
+        ctx.insert("page", context);
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
         self.theme.tera.render(page.template, &ctx).map_err(|e| {
             Diagnostic::error(

@@ -18,15 +18,26 @@ pub fn spot_href(from: &str, lang: &Language, article: &str, spot: &Option<Quote
     })
 }
 
-/// One page per article, built on every core (they are independent).
-pub fn article_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
-    use rayon::prelude::*;
-    r.site.articles.par_iter().map(|a| article_page(r, a, lang)).collect()
+/// One page per article.
+pub fn article_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
+    r.site.articles.iter().map(|a| article_page(r, a, lang)).collect()
 }
 
-fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSpec<'a> {
+fn article_page<'r>(r: &'r Renderer, a: &'r Article, lang: &'r Language) -> PageSpec<'r> {
     let rest = format!("articles/{}/index.html", a.slug);
-    let here = path(lang, &rest);
+    PageSpec {
+        title: r.plain(&a.meta.title, lang),
+        crumbs: crumbs(r, lang, &[("nav_articles", "articles/index.html")]),
+        path: path(lang, &rest),
+        template: "article.html",
+        lang,
+        alternates: everywhere(r, &rest),
+        context: Box::new(move || article_context(r, a, lang)),
+    }
+}
+
+fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
+    let here = path(lang, &format!("articles/{}/index.html", a.slug));
     let m = &a.meta;
     let site = r.site;
     let topics: Vec<Value> = m
@@ -74,7 +85,7 @@ fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSp
         .source
         .as_ref()
         .map(|s| json!({"name": r.pick(&s.name, lang), "via": s.via.as_ref().map(|v| r.pick(v, lang)), "url": s.url}));
-    let context = json!({
+    json!({
         "title": r.pick(&m.title, lang),
         "date": date(&a.date, lang),
         "date_note": m.date_note.as_ref().map(|n| r.pick(n, lang)),
@@ -92,16 +103,7 @@ fn article_page<'a>(r: &Renderer<'a>, a: &Article, lang: &'a Language) -> PageSp
             "title": a.original_title.as_deref().map(|t| isolate(t, original.dir)),
             "blocks": original_blocks(r, a, lang, &here, original.dir),
         },
-    });
-    PageSpec {
-        title: r.plain(&m.title, lang),
-        crumbs: crumbs(r, lang, &[("nav_articles", "articles/index.html")]),
-        path: here,
-        template: "article.html",
-        lang,
-        alternates: everywhere(r, &rest),
-        context,
-    }
+    })
 }
 
 /// The original text as blocks of annotated HTML.

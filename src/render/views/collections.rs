@@ -3,7 +3,7 @@
 use super::article::spot_href;
 use super::{article_card, crumbs, date, everywhere, href, path, section};
 use crate::link::QuoteSpot;
-use crate::model::{EntityKind, Event, Language, PartialDate, TopicFile};
+use crate::model::{EntityFile, EntityKind, Event, Language, PartialDate, TopicFile};
 use crate::render::html::{Span, annotate};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, Site};
@@ -52,48 +52,60 @@ fn timeline_entries<'x>(
 }
 
 /// The topic index and one page per topic.
-pub fn topic_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
-    let site = r.site;
-    let index_path = path(lang, "topics/index.html");
-    let mut pages = Vec::new();
-    let mut cards = Vec::new();
-    for (slug, topic) in topics_in_order(site) {
-        let rest = format!("topics/{slug}/index.html");
-        let here = path(lang, &rest);
-        let articles: Vec<&Article> = site.articles.iter().filter(|a| a.meta.topics.contains(slug)).collect();
-        cards.push(
-            json!({"href": href(&index_path, &here), "title": r.pick(&topic.title, lang), "count": articles.len()}),
-        );
-        let mut by_date = articles.clone();
-        by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
-        let mut entity_counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for a in &articles {
-            for (e, _) in &r.links.article_entities[&a.slug] {
-                *entity_counts.entry(e.as_str()).or_default() += 1;
+pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
+    let mut pages: Vec<PageSpec> = topics_in_order(r.site)
+        .into_iter()
+        .map(|(slug, topic)| {
+            let rest = format!("topics/{slug}/index.html");
+            PageSpec {
+                title: r.plain(&topic.title, lang),
+                crumbs: crumbs(r, lang, &[("nav_topics", "topics/index.html")]),
+                template: "topic.html",
+                lang,
+                alternates: everywhere(r, &rest),
+                path: path(lang, &rest),
+                context: Box::new(move || topic_context(r, lang, slug, topic)),
             }
-        }
-        let mut key: Vec<(&str, usize)> = entity_counts.into_iter().collect();
-        key.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-        let entities: Vec<Value> =
-            key.into_iter().take(15).filter_map(|(e, n)| entity_link(r, lang, &here, e, n)).collect();
-        pages.push(PageSpec {
-            title: r.plain(&topic.title, lang),
-            crumbs: crumbs(r, lang, &[("nav_topics", "topics/index.html")]),
-            template: "topic.html",
-            lang,
-            alternates: everywhere(r, &rest),
-            context: json!({
-                "title": r.pick(&topic.title, lang),
-                "summary": r.pick_md(&topic.summary, lang),
-                "articles": by_date.iter().map(|a| article_card(r, a, lang, &here)).collect::<Vec<_>>(),
-                "entities": entities,
-                "timeline": timeline_entries(r, lang, &here, articles.iter().copied()),
-            }),
-            path: here,
-        });
-    }
-    pages.push(section(r, lang, "topics/index.html", "topics.html", "nav_topics", json!({"topics": cards})));
+        })
+        .collect();
+    let index = move || {
+        let index_path = path(lang, "topics/index.html");
+        let cards: Vec<Value> = topics_in_order(r.site)
+            .into_iter()
+            .map(|(slug, topic)| {
+                let here = path(lang, &format!("topics/{slug}/index.html"));
+                let count = r.site.articles.iter().filter(|a| a.meta.topics.contains(slug)).count();
+                json!({"href": href(&index_path, &here), "title": r.pick(&topic.title, lang), "count": count})
+            })
+            .collect();
+        json!({"topics": cards})
+    };
+    pages.push(section(r, lang, "topics/index.html", "topics.html", "nav_topics", Box::new(index)));
     pages
+}
+
+fn topic_context(r: &Renderer, lang: &Language, slug: &String, topic: &TopicFile) -> Value {
+    let here = path(lang, &format!("topics/{slug}/index.html"));
+    let articles: Vec<&Article> = r.site.articles.iter().filter(|a| a.meta.topics.contains(slug)).collect();
+    let mut by_date = articles.clone();
+    by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
+    let mut entity_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &articles {
+        for (e, _) in &r.links.article_entities[&a.slug] {
+            *entity_counts.entry(e.as_str()).or_default() += 1;
+        }
+    }
+    let mut key: Vec<(&str, usize)> = entity_counts.into_iter().collect();
+    key.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    let entities: Vec<Value> =
+        key.into_iter().take(15).filter_map(|(e, n)| entity_link(r, lang, &here, e, n)).collect();
+    json!({
+        "title": r.pick(&topic.title, lang),
+        "summary": r.pick_md(&topic.summary, lang),
+        "articles": by_date.iter().map(|a| article_card(r, a, lang, &here)).collect::<Vec<_>>(),
+        "entities": entities,
+        "timeline": timeline_entries(r, lang, &here, articles.iter().copied()),
+    })
 }
 
 /// Up to this many snippets per article on an entity page.
@@ -121,85 +133,115 @@ fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -
 }
 
 /// The entity index and one page per entity.
-pub fn entity_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
-    let site = r.site;
+pub fn entity_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
+    let mut pages: Vec<PageSpec> = r
+        .site
+        .entities
+        .iter()
+        .map(|(slug, e)| {
+            let rest = format!("entities/{slug}/index.html");
+            PageSpec {
+                title: r.plain(&e.name, lang),
+                crumbs: crumbs(r, lang, &[("nav_entities", "entities/index.html")]),
+                template: "entity.html",
+                lang,
+                alternates: everywhere(r, &rest),
+                path: path(lang, &rest),
+                context: Box::new(move || entity_context(r, lang, slug, e)),
+            }
+        })
+        .collect();
+    pages.push(section(
+        r,
+        lang,
+        "entities/index.html",
+        "entities.html",
+        "nav_entities",
+        Box::new(move || entity_index(r, lang)),
+    ));
+    pages
+}
+
+/// The entities by kind, each with how many articles mention it.
+fn entity_index(r: &Renderer, lang: &Language) -> Value {
     let index_path = path(lang, "entities/index.html");
-    let mut pages = Vec::new();
     let mut groups: BTreeMap<EntityKind, Vec<Value>> = BTreeMap::new();
-    for (slug, e) in &site.entities {
-        let rest = format!("entities/{slug}/index.html");
-        let here = path(lang, &rest);
-        let mentioned = r.links.entity_articles.get(slug).cloned().unwrap_or_default();
+    for (slug, e) in &r.site.entities {
+        let here = path(lang, &format!("entities/{slug}/index.html"));
+        let count = r.links.entity_articles.get(slug).map_or(0, Vec::len);
         groups
             .entry(e.kind)
             .or_default()
-            .push(json!({"href": href(&index_path, &here), "name": r.pick(&e.name, lang), "count": mentioned.len()}));
-        let articles: Vec<Value> = mentioned
-            .iter()
-            .filter_map(|(a, n)| site.article(a).map(|x| (x, n)))
-            .map(|(a, n)| {
-                let original = &a.original;
-                let mut snippets = Vec::new();
-                for p in a.passages() {
-                    for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
-                        if snippets.len() < SNIPPETS_PER_ARTICLE {
-                            let target = path(lang, &format!("articles/{}/index.html", a.slug));
-                            snippets.push(json!({"html": snippet(&p.text, &m.range, original.dir), "href": format!("{}#{}", href(&here, &target), p.id)}));
-                        }
-                    }
-                }
-                json!({"card": article_card(r, a, lang, &here), "count": n, "snippets": snippets, "lang": original.code, "dir": original.dir.as_str()})
-            })
-            .collect();
-        let co: Vec<Value> = r
-            .links
-            .cooccurring
-            .get(slug)
-            .into_iter()
-            .flatten()
-            .take(12)
-            .filter_map(|(other, n)| entity_link(r, lang, &here, other, *n))
-            .collect();
-        let aliases: Vec<Value> = site
-            .languages
-            .iter()
-            .flat_map(|l| e.aliases.get(&l.code).into_iter().flatten().map(move |a| (l, a)))
-            .map(|(l, a)| json!({"text": a, "lang": l.code, "dir": l.dir.as_str()}))
-            .collect();
-        pages.push(PageSpec {
-            title: r.plain(&e.name, lang),
-            crumbs: crumbs(r, lang, &[("nav_entities", "entities/index.html")]),
-            template: "entity.html",
-            lang,
-            alternates: everywhere(r, &rest),
-            context: json!({
-                "name": r.pick(&e.name, lang),
-                "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())),
-                "description": r.pick_md(&e.description, lang),
-                "aliases": aliases,
-                "articles": articles,
-                "cooccurring": co,
-            }),
-            path: here,
-        });
+            .push(json!({"href": href(&index_path, &here), "name": r.pick(&e.name, lang), "count": count}));
     }
     let groups: Vec<Value> = groups
         .into_iter()
         .map(|(kind, list)| json!({"kind": r.string(lang, &format!("kinds_{}", kind.as_str())), "id": kind.as_str(), "entities": list}))
         .collect();
-    pages.push(section(r, lang, "entities/index.html", "entities.html", "nav_entities", json!({"groups": groups})));
-    pages
+    json!({"groups": groups})
+}
+
+fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) -> Value {
+    let site = r.site;
+    let here = path(lang, &format!("entities/{slug}/index.html"));
+    let mentioned = r.links.entity_articles.get(slug).map(Vec::as_slice).unwrap_or_default();
+    let articles: Vec<Value> = mentioned
+        .iter()
+        .filter_map(|(a, n)| site.article(a).map(|x| (x, n)))
+        .map(|(a, n)| {
+            let original = &a.original;
+            let mut snippets = Vec::new();
+            for p in a.passages() {
+                for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
+                    if snippets.len() < SNIPPETS_PER_ARTICLE {
+                        let target = path(lang, &format!("articles/{}/index.html", a.slug));
+                        snippets.push(json!({"html": snippet(&p.text, &m.range, original.dir), "href": format!("{}#{}", href(&here, &target), p.id)}));
+                    }
+                }
+            }
+            json!({"card": article_card(r, a, lang, &here), "count": n, "snippets": snippets, "lang": original.code, "dir": original.dir.as_str()})
+        })
+        .collect();
+    let co: Vec<Value> = r
+        .links
+        .cooccurring
+        .get(slug)
+        .into_iter()
+        .flatten()
+        .take(12)
+        .filter_map(|(other, n)| entity_link(r, lang, &here, other, *n))
+        .collect();
+    let aliases: Vec<Value> = site
+        .languages
+        .iter()
+        .flat_map(|l| e.aliases.get(&l.code).into_iter().flatten().map(move |a| (l, a)))
+        .map(|(l, a)| json!({"text": a, "lang": l.code, "dir": l.dir.as_str()}))
+        .collect();
+    json!({
+        "name": r.pick(&e.name, lang),
+        "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())),
+        "description": r.pick_md(&e.description, lang),
+        "aliases": aliases,
+        "articles": articles,
+        "cooccurring": co,
+    })
 }
 
 /// Every event of every article, by date.
-pub fn timeline_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
-    let here = path(lang, "timeline/index.html");
-    let events = timeline_entries(r, lang, &here, r.site.articles.iter());
-    section(r, lang, "timeline/index.html", "timeline.html", "nav_timeline", json!({"events": events}))
+pub fn timeline_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    let context = move || {
+        let here = path(lang, "timeline/index.html");
+        json!({"events": timeline_entries(r, lang, &here, r.site.articles.iter())})
+    };
+    section(r, lang, "timeline/index.html", "timeline.html", "nav_timeline", Box::new(context))
 }
 
 /// Figures by metric, side by side across sources; disagreements flagged.
-pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+pub fn figures_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    section(r, lang, "figures/index.html", "figures.html", "nav_figures", Box::new(move || figures_context(r, lang)))
+}
+
+fn figures_context(r: &Renderer, lang: &Language) -> Value {
     let here = path(lang, "figures/index.html");
     let mut metrics: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     // metric → (as_of, value): values for different dates are a trend, not a disagreement.
@@ -235,12 +277,5 @@ pub fn figures_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
             json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": disagree});
         if several { compared.push(entry) } else { single.push(entry) }
     }
-    section(
-        r,
-        lang,
-        "figures/index.html",
-        "figures.html",
-        "nav_figures",
-        json!({"compared": compared, "single": single}),
-    )
+    json!({"compared": compared, "single": single})
 }

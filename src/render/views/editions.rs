@@ -20,7 +20,7 @@ pub fn nav_item(r: &Renderer) -> (&'static str, &'static str) {
 
 /// The pages these views add in one language: the change page inside an
 /// edition, the list of editions on the live site.
-pub fn pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+pub fn pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
     match &r.extras.edition {
         Some(_) => vec![changes_page(r, lang)],
         None => vec![editions_page(r, lang)],
@@ -46,7 +46,11 @@ pub fn banner(r: &Renderer, page_path: &str, lang: &Language) -> Option<Value> {
 }
 
 /// `<lang>/editions/index.html`: every edition, newest first, with what changed.
-fn editions_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+fn editions_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    section(r, lang, EDITIONS, "editions.html", "nav_editions", Box::new(move || editions_context(r, lang)))
+}
+
+fn editions_context(r: &Renderer, lang: &Language) -> Value {
     let here = path(lang, EDITIONS);
     let editions: Vec<Value> = r
         .extras
@@ -64,7 +68,7 @@ fn editions_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
             })
         })
         .collect();
-    section(r, lang, EDITIONS, "editions.html", "nav_editions", json!({"editions": editions}))
+    json!({"editions": editions})
 }
 
 /// One line on what an edition changed: "2 articles added, 1 figure changed".
@@ -93,9 +97,21 @@ fn kinds(c: &Changes) -> [(&'static str, usize); 8] {
 }
 
 /// `<lang>/changes/index.html` inside an edition.
-fn changes_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+fn changes_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    PageSpec {
+        title: r.string(lang, "changes_title"),
+        crumbs: crumbs(r, lang, &[]),
+        path: path(lang, CHANGES),
+        template: "changes.html",
+        lang,
+        alternates: everywhere(r, CHANGES),
+        context: Box::new(move || changes_context(r, lang)),
+    }
+}
+
+fn changes_context(r: &Renderer, lang: &Language) -> Value {
     let here = path(lang, CHANGES);
-    let Some(edition) = &r.extras.edition else { return editions_page(r, lang) };
+    let Some(edition) = &r.extras.edition else { return Value::Null };
     let c = &edition.changes;
     // A link into this edition, when the thing is in it.
     let link = |section: &str, slug: &str| href(&here, &path(lang, &format!("{section}/{slug}/index.html")));
@@ -138,7 +154,7 @@ fn changes_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
     .filter(|(_, items)| !items.is_empty())
     .map(|(key, items)| json!({"id": key.replace('_', "-"), "title": r.string(lang, key), "items": items}))
     .collect();
-    let context = json!({
+    json!({
         "date": PartialDate::parse(&edition.date).map(|d| date(&d, lang)),
         "label": edition.label,
         "note": edition.note,
@@ -147,14 +163,5 @@ fn changes_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
         "nothing": edition.previous.is_some() && c.is_empty(),
         "groups": groups,
         "figures": figures,
-    });
-    PageSpec {
-        title: r.string(lang, "changes_title"),
-        crumbs: crumbs(r, lang, &[]),
-        path: here,
-        template: "changes.html",
-        lang,
-        alternates: everywhere(r, CHANGES),
-        context,
-    }
+    })
 }

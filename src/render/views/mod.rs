@@ -6,7 +6,7 @@ mod collections;
 mod editions;
 pub mod search; // search page and index scripts
 
-use super::{PageSpec, Renderer, Text, dates};
+use super::{Context, PageSpec, Renderer, Text, dates};
 use crate::model::{Language, PartialDate};
 use crate::site::Article;
 use serde_json::{Value, json};
@@ -21,7 +21,7 @@ pub fn path(lang: &Language, rest: &str) -> String {
 }
 
 /// The same page in every site language.
-pub fn everywhere<'a>(r: &Renderer<'a>, rest: &str) -> Vec<(&'a Language, String)> {
+pub fn everywhere<'r>(r: &'r Renderer, rest: &str) -> Vec<(&'r Language, String)> {
     r.site.languages.iter().map(|l| (l, path(l, rest))).collect()
 }
 
@@ -59,14 +59,14 @@ pub fn crumbs(r: &Renderer, lang: &Language, extra: &[(&str, &str)]) -> Vec<(Str
 }
 
 /// A section page at `<lang>/<rest>`, one level under home, titled by an interface string.
-pub fn section<'a>(
-    r: &Renderer<'a>,
-    lang: &'a Language,
+pub fn section<'r>(
+    r: &'r Renderer,
+    lang: &'r Language,
     rest: &str,
     template: &'static str,
     title_key: &str,
-    context: Value,
-) -> PageSpec<'a> {
+    context: Context<'r>,
+) -> PageSpec<'r> {
     PageSpec {
         title: r.string(lang, title_key),
         crumbs: crumbs(r, lang, &[]),
@@ -76,6 +76,13 @@ pub fn section<'a>(
         alternates: everywhere(r, rest),
         context,
     }
+}
+
+/// Every page of the site: each language's, then the landing page and the 404 page.
+pub fn all_pages<'r>(r: &'r Renderer) -> Vec<PageSpec<'r>> {
+    let mut pages: Vec<PageSpec> = r.site.languages.iter().flat_map(|lang| pages_for(r, lang)).collect();
+    pages.extend([landing(r), not_found(r)]);
+    pages
 }
 
 /// A link to an article, as lists show it. `from` is the site path of the page.
@@ -95,8 +102,9 @@ pub fn href(from: &str, to: &str) -> String {
     format!("{}{to}", super::root_of(from))
 }
 
-/// Every page of one language.
-pub fn pages_for<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+/// Every page of one language. Listing them is cheap: each page's context is
+/// built only when the page is rendered.
+pub fn pages_for<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
     let mut pages = vec![home(r, lang), articles_index(r, lang)];
     pages.extend(article_pages(r, lang));
     pages.extend(topic_pages(r, lang));
@@ -109,7 +117,19 @@ pub fn pages_for<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> 
     pages
 }
 
-fn home<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
+fn home<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    PageSpec {
+        title: r.plain(&r.site.config.title, lang),
+        path: path(lang, "index.html"),
+        template: "home.html",
+        lang,
+        crumbs: vec![],
+        alternates: everywhere(r, "index.html"),
+        context: Box::new(move || home_context(r, lang)),
+    }
+}
+
+fn home_context(r: &Renderer, lang: &Language) -> Value {
     let here = path(lang, "index.html");
     let site = r.site;
     let topics: Vec<Value> = collections::topics_in_order(site)
@@ -130,15 +150,7 @@ fn home<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
             json!({"href": href(&here, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang), "count": n})
         })
         .collect();
-    PageSpec {
-        title: r.plain(&site.config.title, lang),
-        path: here,
-        template: "home.html",
-        lang,
-        crumbs: vec![],
-        alternates: everywhere(r, "index.html"),
-        context: json!({"description": r.pick(&site.config.description, lang), "topics": topics, "latest": latest, "entities": entities}),
-    }
+    json!({"description": r.pick(&site.config.description, lang), "topics": topics, "latest": latest, "entities": entities})
 }
 
 /// The first paragraph of rendered Markdown, for a teaser.
@@ -149,13 +161,16 @@ fn lead(mut t: Text) -> Text {
     t
 }
 
-fn articles_index<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
-    let here = path(lang, "articles/index.html");
-    let articles: Vec<Value> = r.site.articles.iter().map(|a| article_card(r, a, lang, &here)).collect();
-    section(r, lang, "articles/index.html", "articles.html", "nav_articles", json!({"articles": articles}))
+fn articles_index<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    let context = move || {
+        let here = path(lang, "articles/index.html");
+        let articles: Vec<Value> = r.site.articles.iter().map(|a| article_card(r, a, lang, &here)).collect();
+        json!({"articles": articles})
+    };
+    section(r, lang, "articles/index.html", "articles.html", "nav_articles", Box::new(context))
 }
 
-fn free_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
+fn free_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
     let mut pages = Vec::new();
     for (slug, versions) in &r.site.pages {
         let Some((title, body)) = versions.get(&lang.code) else { continue };
@@ -173,15 +188,27 @@ fn free_pages<'a>(r: &Renderer<'a>, lang: &'a Language) -> Vec<PageSpec<'a>> {
                 .filter(|l| versions.contains_key(&l.code))
                 .map(|l| (l, path(l, &rest)))
                 .collect(),
-            context: json!({"body": super::markdown::to_html(body, lang.dir)}),
+            context: Box::new(move || json!({"body": super::markdown::to_html(body, lang.dir)})),
         });
     }
     pages
 }
 
 /// `index.html`: the site in every language, default first.
-pub fn landing<'a>(r: &Renderer<'a>) -> PageSpec<'a> {
+pub fn landing<'r>(r: &'r Renderer) -> PageSpec<'r> {
     let default = &r.site.languages[0];
+    PageSpec {
+        path: "index.html".into(),
+        template: "landing.html",
+        lang: default,
+        title: r.plain(&r.site.config.title, default),
+        crumbs: vec![],
+        alternates: vec![],
+        context: Box::new(move || landing_context(r)),
+    }
+}
+
+fn landing_context(r: &Renderer) -> Value {
     let homes: Vec<Value> = r
         .site
         .languages
@@ -192,19 +219,11 @@ pub fn landing<'a>(r: &Renderer<'a>) -> PageSpec<'a> {
                    "enter": r.string(l, "enter")})
         })
         .collect();
-    PageSpec {
-        path: "index.html".into(),
-        template: "landing.html",
-        lang: default,
-        title: r.plain(&r.site.config.title, default),
-        crumbs: vec![],
-        alternates: vec![],
-        context: json!({"homes": homes}),
-    }
+    json!({"homes": homes})
 }
 
 /// `404.html`, at the root, pointing at every language's home.
-pub fn not_found<'a>(r: &Renderer<'a>) -> PageSpec<'a> {
+pub fn not_found<'r>(r: &'r Renderer) -> PageSpec<'r> {
     let mut page = landing(r);
     page.path = "404.html".into();
     page.template = "404.html";

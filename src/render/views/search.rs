@@ -206,14 +206,16 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
 }
 
 /// `<lang>/search/index.html`: the form, and without JavaScript links to the indexes.
-pub fn search_page<'a>(r: &Renderer<'a>, lang: &'a Language) -> PageSpec<'a> {
-    let here = path(lang, PAGE);
-    let asset = |key: &str| r.stylesheet.get(key).map(|p| href(&here, p)).unwrap_or_default();
-    let context = json!({
-        "script": asset("search.js"),
-        "index": asset(&index_key(lang)),
-        "topics": href(&here, &path(lang, "topics/index.html")),
-        "entities": href(&here, &path(lang, "entities/index.html")),
-    });
-    section(r, lang, PAGE, "search.html", "nav_search", context)
+pub fn search_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
+    let context = move || {
+        let here = path(lang, PAGE);
+        let asset = |key: &str| r.stylesheet.get(key).map(|p| href(&here, p)).unwrap_or_default();
+        json!({
+            "script": asset("search.js"),
+            "index": asset(&index_key(lang)),
+            "topics": href(&here, &path(lang, "topics/index.html")),
+            "entities": href(&here, &path(lang, "entities/index.html")),
+        })
+    };
+    section(r, lang, PAGE, "search.html", "nav_search", Box::new(context))
 }

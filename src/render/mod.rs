@@ -106,7 +106,8 @@ pub fn render_with(
 ) -> Result<Output, Vec<Diagnostic>> {
     let mut out = Output::new();
     let stylesheet = add_assets(theme, &mut out);
-    let mut r = Renderer { site, links, theme, stylesheet, extras };
+    let strings = theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
+    let mut r = Renderer { site, links, theme, stylesheet, extras, strings };
     let started = std::time::Instant::now();
     let search_indexes = views::search::add_indexes(&r, &mut out, &mut memo.search);
     memo.search_time = started.elapsed(); // one index script per language
@@ -214,6 +215,9 @@ pub struct Renderer<'a> {
     stylesheet: BTreeMap<String, String>,
     /// Editions to list, or the edition being rendered.
     pub extras: &'a Extras,
+    /// The theme's interface strings of each language code, converted for Tera
+    /// once: every page gets them, and a `tera::Value` clone is a reference count.
+    strings: BTreeMap<String, tera::Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -302,12 +306,14 @@ impl<'a> Renderer<'a> {
                        "href": here(path), "current": l.code == lang.code})
             })
             .collect();
-        let empty = BTreeMap::new();
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang.code);
         ctx.insert("dir", lang.dir.as_str());
         ctx.insert("root", &root);
-        ctx.insert("t", self.theme.strings.get(&lang.code).unwrap_or(&empty));
+        match self.strings.get(&lang.code) {
+            Some(strings) => ctx.insert_value("t", strings.clone()),
+            None => ctx.insert("t", &BTreeMap::<String, String>::new()),
+        }
         ctx.insert("site_title", &self.plain(&self.site.config.title, lang));
         ctx.insert("page_title", &page.title);
         ctx.insert("nav", &nav);

@@ -109,7 +109,7 @@ pub fn render_with(
     let strings = theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
     let mut r = Renderer { site, links, theme, stylesheet, extras, strings };
     let started = std::time::Instant::now();
-    let search_indexes = views::search::add_indexes(&r, &mut out, &mut memo.search);
+    let search_indexes = views::search::add_indexes(&r, &mut out, &mut memo.search, memo.keep);
     memo.search_time = started.elapsed(); // one index script per language
     r.stylesheet.extend(search_indexes);
     let r = r;

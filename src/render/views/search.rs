@@ -76,8 +76,10 @@ fn weights_key(doc: &Document) -> u64 {
 
 /// Builds every language's index script, and the text shards it points at,
 /// into `out`, named by content hash like the theme's assets; returns asset
-/// key → site path of each index. Reuses from `memo` what is unchanged.
-pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTreeMap<String, String> {
+/// key → site path of each index. Reuses from `memo` what is unchanged, and
+/// fills it for the next run only when `keep` is set: a one-off build neither
+/// hashes every document nor holds a second copy of the index files.
+pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: bool) -> BTreeMap<String, String> {
     use rayon::prelude::*;
     let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
     let mut names = BTreeMap::new();
@@ -85,10 +87,13 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTr
     let mut scripts = std::mem::take(&mut memo.scripts);
     for lang in &r.site.languages {
         let docs = documents(r, lang);
-        let mut h = rustc_hash::FxHasher::default();
-        (&docs, &lang.code, &dirs).hash(&mut h);
-        let key = h.finish();
-        if let Some((k, files, index)) = scripts.remove(&lang.code)
+        let key = keep.then(|| {
+            let mut h = rustc_hash::FxHasher::default();
+            (&docs, &lang.code, &dirs).hash(&mut h);
+            h.finish()
+        });
+        if let Some(key) = key
+            && let Some((k, files, index)) = scripts.remove(&lang.code)
             && k == key
         {
             for (path, bytes) in &files {
@@ -116,6 +121,9 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTr
             || -> Vec<(u64, Arc<Weights>)> {
                 docs.par_iter()
                     .map(|doc| {
+                        if !keep {
+                            return (0, Arc::new(index::weights(doc)));
+                        }
                         let key = weights_key(doc);
                         let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
                         (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
@@ -127,13 +135,18 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTr
         files.extend(shard_files);
         let script =
             Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
-        memo.weights.extend(weights);
         let index = add_script(&mut files, &format!("search-{}", lang.code), script);
-        for (path, bytes) in &files {
-            out.insert(path.clone(), bytes.clone());
-        }
         names.insert(index_key(lang), index.clone());
-        memo.scripts.insert(lang.code.clone(), (key, files, index));
+        match key {
+            Some(key) => {
+                memo.weights.extend(weights);
+                for (path, bytes) in &files {
+                    out.insert(path.clone(), bytes.clone());
+                }
+                memo.scripts.insert(lang.code.clone(), (key, files, index));
+            }
+            None => out.extend(files),
+        }
     }
     names
 }

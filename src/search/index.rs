@@ -99,12 +99,42 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
 pub type Weights = Vec<(String, u32)>;
 
 /// The [`Weights`] of one document: its title and every field and passage.
+#[cfg(test)]
 pub fn weights(doc: &Document) -> Weights {
+    weights_with(doc, &passage_weights(doc))
+}
+
+/// The weights of a document's passages alone. An article's passages (its
+/// original text, most of the words) are the same in every language's index:
+/// counted once, they are shared by the languages' [`weights_with`].
+pub fn passage_weights(doc: &Document) -> Weights {
+    sum(doc.passages.iter().map(|f| (f.text.as_str(), f.weight)))
+}
+
+/// [`weights`] of a document whose [`passage_weights`] are given.
+pub fn weights_with(doc: &Document, passages: &[(String, u32)]) -> Weights {
+    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
+        .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
+    // Both lists are in term order: merge them, adding up the terms they share.
+    let fields = sum(texts);
+    let mut out = Vec::with_capacity(fields.len() + passages.len());
+    let mut passages = passages.iter().peekable();
+    for (term, weight) in fields {
+        while let Some((p, w)) = passages.next_if(|(p, _)| *p < term) {
+            out.push((p.clone(), *w));
+        }
+        let shared = passages.next_if(|(p, _)| *p == term).map_or(0, |(_, w)| *w);
+        out.push((term, weight + shared));
+    }
+    out.extend(passages.cloned());
+    out
+}
+
+/// The terms of `texts`, each with its text's weight per occurrence added up, in term order.
+fn sum<'t>(texts: impl Iterator<Item = (&'t str, u32)>) -> Weights {
     // A term is looked up far more often than it is new: a hash map keyed by
     // `&str` allocates only new terms; sorting once at the end gives term order.
     let mut weights: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
-    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
-        .chain(doc.fields.iter().chain(&doc.passages).map(|f| (f.text.as_str(), f.weight)));
     for (text, weight) in texts {
         for_each_term(text, |term| match weights.get_mut(term) {
             Some(w) => *w += weight,

@@ -60,6 +60,9 @@ pub struct SearchMemo {
     scripts: HashMap<String, (u64, Files, String)>,
 }
 
+/// Weights with the hash of what they were counted from.
+type Keyed = (u64, Arc<Weights>);
+
 /// Files an index adds to the output: (site path, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
@@ -85,6 +88,8 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
     let mut names = BTreeMap::new();
     let previous = std::mem::take(&mut memo.weights);
     let mut scripts = std::mem::take(&mut memo.scripts);
+    // Passage weights by the hash of the passages, shared by the languages.
+    let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
     for lang in &r.site.languages {
         let docs = documents(r, lang);
         let key = keep.then(|| {
@@ -118,19 +123,33 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
                 let scripts = text_shards(&docs).into_par_iter().enumerate();
                 scripts.map(|(k, script)| script_file(&format!("search-{}-text-{k}", lang.code), script)).collect()
             },
-            || -> Vec<(u64, Arc<Weights>)> {
+            || -> Vec<(u64, Arc<Weights>, Option<Keyed>)> {
                 docs.par_iter()
                     .map(|doc| {
-                        if !keep {
-                            return (0, Arc::new(index::weights(doc)));
+                        let key = if keep { weights_key(doc) } else { 0 };
+                        let found = keep.then(|| previous.get(&key).or_else(|| memo.weights.get(&key)).cloned());
+                        if let Some(found) = found.flatten() {
+                            return (key, found, None);
                         }
-                        let key = weights_key(doc);
-                        let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
-                        (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
+                        let mut h = rustc_hash::FxHasher::default();
+                        doc.passages.hash(&mut h);
+                        let passage_key = h.finish();
+                        let counted = passages.get(&passage_key).cloned();
+                        let fresh = counted.is_none();
+                        let counted = counted.unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
+                        let weights = Arc::new(index::weights_with(doc, &counted));
+                        (key, weights, fresh.then_some((passage_key, counted)))
                     })
                     .collect()
             },
         );
+        let weights: Vec<Keyed> = weights
+            .into_iter()
+            .map(|(key, w, counted)| {
+                passages.extend(counted);
+                (key, w)
+            })
+            .collect();
         let shards: Vec<String> = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
         files.extend(shard_files);
         let script =

@@ -275,7 +275,8 @@ pub fn prepare_with(
     if diag::has_errors(&diags) {
         return (None, diags);
     }
-    let prepared = render::Prepared::new(site, links, (memo.theme_key, theme), extras, memo.search.clone());
+    let prepared =
+        render::Prepared::new(site, links, (memo.theme_key, theme), extras, (memo.search.clone(), memo.rebuilding));
     memo.stats.total = started.elapsed();
     (Some(prepared), diags)
 }
@@ -330,8 +331,9 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
 pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     let started = Instant::now();
     let progress = term.progress("building");
-    let (output, diags) = compile_with(root, drafts, snapshot::Mode::Live(out), &mut Memo::default());
-    term.detail(format!("compiled in {:.2} s", started.elapsed().as_secs_f64()));
+    let mut memo = Memo::default();
+    let (output, diags) = compile_with(root, drafts, snapshot::Mode::Live(out), &mut memo);
+    term.detail(format!("compiled in {}", memo.stats));
     drop(progress); // clear the indicator before diagnostics are printed
     term.report(&diags);
     let Some(output) = output else {
@@ -339,8 +341,10 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
         return false;
     };
     let progress = term.progress(&format!("writing {} files", output.len()));
+    let writing = Instant::now();
     let written = output::write_atomically(&output, out);
     drop(progress);
+    term.detail(format!("written in {:.1} ms", writing.elapsed().as_secs_f64() * 1000.0));
     if let Err(e) = written {
         eprintln!("{}: error: cannot write the site: {e}", out.display());
         eprintln!("  hint: check free space and permissions; the previous site is unchanged");

@@ -1,26 +1,29 @@
 //! Incremental rebuilds: what one build leaves for the next, so that editing
 //! one file redoes only the work that depends on it.
 //!
-//! The dependency model, stage by stage:
+//! The dependency model, stage by stage (what a rebuild in `serve` reuses):
 //!
-//! | stage    | reused when                                                       |
-//! |----------|-------------------------------------------------------------------|
-//! | ingest   | the article's seed text and its `clean:` block are unchanged      |
-//! | link     | the article's passages and quotes, and every entity spelling      |
-//! | search   | a document's searched texts (weights); all documents (scripts)    |
-//! | theme    | every theme file (templates, i18n, static) is byte-identical      |
-//! | page     | its view model (by site path) and the theme are unchanged         |
+//! | stage    | reused when                                                          |
+//! |----------|----------------------------------------------------------------------|
+//! | load     | the file's stamp (size, times, inode) is unchanged and not racy      |
+//! | ingest   | the article's seed text, `clean:` block and `lines:` are unchanged   |
+//! | body     | the article's ingestion key is unchanged                             |
+//! | validate | the article's parsed file, and every slug, seed and language         |
+//! | link     | the article's body and quotes, and every entity spelling (mentions); |
+//! |          | every article's place, topics, related and entity counts (tables)    |
+//! | theme    | every theme file (templates, i18n, static) is byte-identical         |
+//! | search   | built only when asked for; a document's texts (weights)              |
+//! | page     | rendered only when asked for ([`LiveSite`]); in the background pass, |
+//! |          | its view model (by site path) and the theme are unchanged            |
 //!
 //! A page's view model is everything its template is given (title, crumbs,
 //! language alternates, navigation, stylesheet name and the page context),
-//! so "unchanged view model" is exactly "unchanged inputs": an edit to one
-//! article re-renders its own pages and every list, topic, entity, timeline
-//! and figures page that shows something of it, and nothing else. Loading,
-//! validation, the link tables and view models are recomputed every time (see
-//! `Stats` for what they cost); only each article's mention finding and quote
-//! location, and the search index's tokenizing, are reused. The result is
-//! byte for byte the full build's (tests/incremental.rs checks every kind of
-//! input file).
+//! so "unchanged view model" is exactly "unchanged inputs". After a rebuild
+//! only the pages open in a browser are rendered before the tabs are told;
+//! any other page is rendered when it is asked for, and the background pass
+//! renders the rest (copying every page whose view model is unchanged). The
+//! result is byte for byte the full build's (src/incremental/tests.rs checks
+//! every kind of input file, and pages rendered on request).
 
 use crate::diag::Diagnostic;
 use crate::ingest::Extraction;
@@ -95,6 +98,8 @@ impl std::fmt::Display for Stats {
 /// `Memo::default()` and drops it; [`Workspace`] keeps one across rebuilds.
 #[derive(Default)]
 pub struct Memo {
+    /// Whether this memo serves rebuilds (`serve`): then every stage keeps what the next run may reuse.
+    pub rebuilding: bool,
     /// Content files and seeds as last read (when rebuilding).
     pub load: crate::load::LoadCache,
     /// Ingestion results by article slug.
@@ -164,7 +169,7 @@ impl Workspace {
         Workspace {
             root: root.to_path_buf(),
             drafts,
-            memo: Memo { load: crate::load::LoadCache::keeping(), ..Memo::default() },
+            memo: Memo { rebuilding: true, load: crate::load::LoadCache::keeping(), ..Memo::default() },
             pages: Arc::new(std::sync::Mutex::new(PageMemo::keeping())),
             build: 0,
         }

@@ -111,6 +111,11 @@ pub struct Prepared {
     search_memo: Arc<std::sync::Mutex<SearchMemo>>,
     /// The search indexes, built when first needed: asset key → site path, and their files.
     search: std::sync::OnceLock<(BTreeMap<String, String>, Output)>,
+    /// Whether the search indexes fill `search_memo` for the next run (a one-off build does not).
+    keep_search: bool,
+    /// The theme's interface strings of each language code, converted for Tera
+    /// once: every page gets them, and a `tera::Value` clone is a reference count.
+    strings: BTreeMap<String, tera::Value>,
 }
 
 /// Where the search index scripts and text shards are.
@@ -118,17 +123,32 @@ const SEARCH_FILES: &str = "assets/search-";
 
 impl Prepared {
     /// Adds the theme's assets; the search indexes are built when first
-    /// needed (reusing what `search_memo` holds of the last run).
+    /// needed (reusing what `search_memo` holds of the last run, and filling it
+    /// for the next when `keep_search`).
     pub fn new(
         site: Site,
         links: Links,
         (theme_key, theme): (u64, Arc<Theme>),
         extras: Extras,
-        search_memo: Arc<std::sync::Mutex<SearchMemo>>,
+        (search_memo, keep_search): (Arc<std::sync::Mutex<SearchMemo>>, bool),
     ) -> Prepared {
         let mut files = Output::new();
         let names = add_assets(&theme, &mut files);
-        Prepared { site, links, theme, theme_key, extras, names, files, search_memo, search: Default::default() }
+        let strings =
+            theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
+        Prepared {
+            site,
+            links,
+            theme,
+            theme_key,
+            extras,
+            names,
+            files,
+            search_memo,
+            search: Default::default(),
+            keep_search,
+            strings,
+        }
     }
 
     /// The search indexes: asset key → site path, and their files.
@@ -136,7 +156,7 @@ impl Prepared {
         self.search.get_or_init(|| {
             let mut files = Output::new();
             let mut memo = self.search_memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let names = views::search::add_indexes(&self.renderer(), &mut files, &mut memo); // one script per language
+            let names = views::search::add_indexes(&self.renderer(), &mut files, &mut memo, self.keep_search); // one script per language
             (names, files)
         })
     }
@@ -157,7 +177,14 @@ impl Prepared {
     }
 
     fn renderer(&self) -> Renderer<'_> {
-        Renderer { site: &self.site, links: &self.links, theme: &self.theme, assets: self, extras: &self.extras }
+        Renderer {
+            site: &self.site,
+            links: &self.links,
+            theme: &self.theme,
+            assets: self,
+            extras: &self.extras,
+            strings: &self.strings,
+        }
     }
 
     /// Every site path this renders but the search files: theme assets, pages, feeds and the sitemap.
@@ -330,6 +357,8 @@ pub struct Renderer<'a> {
     assets: &'a Prepared,
     /// Editions to list, or the edition being rendered.
     pub extras: &'a Extras,
+    /// The theme's interface strings of each language code, as Tera values.
+    strings: &'a BTreeMap<String, tera::Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -423,12 +452,14 @@ impl<'a> Renderer<'a> {
                        "href": here(path), "current": l.code == lang.code})
             })
             .collect();
-        let empty = BTreeMap::new();
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang.code);
         ctx.insert("dir", lang.dir.as_str());
         ctx.insert("root", &root);
-        ctx.insert("t", self.theme.strings.get(&lang.code).unwrap_or(&empty));
+        match self.strings.get(&lang.code) {
+            Some(strings) => ctx.insert_value("t", strings.clone()),
+            None => ctx.insert("t", &BTreeMap::<String, String>::new()),
+        }
         ctx.insert("site_title", &self.plain(&self.site.config.title, lang));
         ctx.insert("page_title", &page.title);
         ctx.insert("nav", &nav);

@@ -24,7 +24,7 @@
 //! with the log of the weight, so the cap costs little). The short field texts
 //! are stored so the page can show and mark a snippet without another file.
 
-use super::terms::terms;
+use super::terms::for_each_term;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -78,7 +78,8 @@ fn field_row(f: &Field) -> Vec<&str> {
 /// `k * SHARD_SIZE ..`, by id; a shard is written even when empty, so that
 /// shard k is always the k-th.
 pub fn text_shards(docs: &[Document]) -> Vec<String> {
-    docs.chunks(SHARD_SIZE)
+    use rayon::prelude::*;
+    docs.par_chunks(SHARD_SIZE)
         .enumerate()
         .map(|(k, chunk)| {
             let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
@@ -98,23 +99,64 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
 pub type Weights = Vec<(String, u32)>;
 
 /// The [`Weights`] of one document: its title and every field and passage.
+#[cfg(test)]
 pub fn weights(doc: &Document) -> Weights {
-    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
-    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
-        .chain(doc.fields.iter().chain(&doc.passages).map(|f| (f.text.as_str(), f.weight)));
-    for (text, weight) in texts {
-        for term in terms(text) {
-            *weights.entry(term).or_default() += weight;
-        }
-    }
-    weights.into_iter().collect()
+    weights_with(doc, &passage_weights(doc))
 }
+
+/// The weights of a document's passages alone. An article's passages (its
+/// original text, most of the words) are the same in every language's index:
+/// counted once, they are shared by the languages' [`weights_with`].
+pub fn passage_weights(doc: &Document) -> Weights {
+    sum(doc.passages.iter().map(|f| (f.text.as_str(), f.weight)))
+}
+
+/// [`weights`] of a document whose [`passage_weights`] are given.
+pub fn weights_with(doc: &Document, passages: &[(String, u32)]) -> Weights {
+    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
+        .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
+    // Both lists are in term order: merge them, adding up the terms they share.
+    let fields = sum(texts);
+    let mut out = Vec::with_capacity(fields.len() + passages.len());
+    let mut passages = passages.iter().peekable();
+    for (term, weight) in fields {
+        while let Some((p, w)) = passages.next_if(|(p, _)| *p < term) {
+            out.push((p.clone(), *w));
+        }
+        let shared = passages.next_if(|(p, _)| *p == term).map_or(0, |(_, w)| *w);
+        out.push((term, weight + shared));
+    }
+    out.extend(passages.cloned());
+    out
+}
+
+/// The terms of `texts`, each with its text's weight per occurrence added up, in term order.
+fn sum<'t>(texts: impl Iterator<Item = (&'t str, u32)>) -> Weights {
+    // A term is looked up far more often than it is new: a hash map keyed by
+    // `&str` allocates only new terms; sorting once at the end gives term order.
+    let mut weights: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+    for (text, weight) in texts {
+        for_each_term(text, |term| match weights.get_mut(term) {
+            Some(w) => *w += weight,
+            None => {
+                weights.insert(term.to_string(), weight);
+            }
+        });
+    }
+    let mut weights: Weights = weights.into_iter().collect();
+    weights.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    weights
+}
+
+/// One term's (document id, weight) pairs, in id order.
+type Postings = Vec<(u32, u32)>;
 
 /// Term → (document id, weight), documents in id order.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Postings by term.
-    pub postings: BTreeMap<String, Vec<(u32, u32)>>,
+    /// Postings by term. Hashed, not sorted: the script orders terms as JS
+    /// compares them, which is not Rust's string order anyway.
+    pub postings: rustc_hash::FxHashMap<String, Postings>,
 }
 
 impl Index {
@@ -127,7 +169,7 @@ impl Index {
 
     /// Indexes documents given by their [`weights`], in id order.
     pub fn from_weights<'w>(docs: impl Iterator<Item = &'w Weights>) -> Index {
-        let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+        let mut postings: rustc_hash::FxHashMap<String, Postings> = rustc_hash::FxHashMap::default();
         for (id, weights) in docs.enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             for (term, weight) in weights {
@@ -159,13 +201,16 @@ impl Index {
             })
             .collect();
         // JS compares strings by UTF-16 code units; binary search there needs this order.
-        let mut terms: Vec<&String> = self.postings.keys().collect();
-        terms.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-        let postings: Vec<Vec<u64>> = terms
+        // Terms are distinct, so an unstable sort gives the one order; each
+        // term is encoded once, not once per comparison.
+        let mut sorted: Vec<(Vec<u16>, &String, &Postings)> =
+            self.postings.iter().map(|(t, list)| (t.encode_utf16().collect(), t, list)).collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let terms: Vec<&String> = sorted.iter().map(|(_, t, _)| *t).collect();
+        let postings: Vec<Vec<u64>> = sorted
             .iter()
-            .map(|t| {
+            .map(|(_, _, list)| {
                 let mut previous = 0;
-                let list = self.postings.get(*t).map_or(&[][..], Vec::as_slice);
                 list.iter()
                     .map(|&(id, weight)| {
                         let gap = u64::from(id - previous);

@@ -17,14 +17,30 @@ const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
 const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
 /// The search terms of a text, in order: folded, split into words, each
-/// word's [`stems`] in turn. The index holds these.
+/// word's [`stems`] in turn. The index holds these (see [`for_each_term`]).
+#[cfg(test)]
 pub fn terms(text: &str) -> Vec<String> {
-    words(&fold(text)).flat_map(stems).collect()
+    let mut out = Vec::new();
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// [`terms`] without an allocation per term: `f` sees each term in turn.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    for word in words(&fold(text)) {
+        for_each_stem(word, &mut f);
+    }
 }
 
 /// The words of folded text: maximal runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    folded.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty())
+}
+
+/// `char::is_alphanumeric`, answered without the Unicode tables for ASCII and
+/// the Arabic letters that make up almost every folded text.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { is_arabic_letter(c) || c.is_alphanumeric() }
 }
 
 /// The terms one folded word stands for: none when it is too short, usually
@@ -32,23 +48,30 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 /// clitic (و ف ب ل ك) without the article: the stem with the letter and the
 /// stem without it. «كمين» (ambush) must still meet «الكمين», and «لداعش»
 /// «داعش»; a query word matches a document when any of its stems does.
+#[cfg(test)]
 pub fn stems(word: &str) -> Vec<String> {
-    if word.chars().count() < MIN_CHARS {
-        return Vec::new();
+    let mut out = Vec::new();
+    for_each_stem(word, |t| out.push(t.to_string()));
+    out
+}
+
+/// [`stems`], each handed to `f` in turn.
+fn for_each_stem(word: &str, mut f: impl FnMut(&str)) {
+    if word.chars().nth(MIN_CHARS - 1).is_none() {
+        return;
     }
     if word.chars().all(is_arabic_letter) {
         if let Some(rest) = ARTICLES.iter().find_map(|a| word.strip_prefix(a).filter(|r| len(r) >= 2)) {
-            return vec![strip_suffix(rest)];
+            return f(strip_suffix(rest));
         }
-        let mut out = vec![strip_suffix(word)];
+        f(strip_suffix(word));
         if let Some(rest) = word.strip_prefix(CLITICS).filter(|r| len(r) >= 3) {
-            out.push(strip_suffix(rest));
+            f(strip_suffix(rest));
         }
-        out
-    } else if word.chars().all(|c| c.is_ascii_lowercase()) {
-        vec![stem_english(word)]
+    } else if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        f(&stem_english(word));
     } else {
-        vec![word.to_string()]
+        f(word);
     }
 }
 
@@ -63,8 +86,8 @@ fn len(s: &str) -> usize {
 
 /// One Arabic suffix off (after folding ة is ه), when at least three letters remain:
 /// a short word's last letter is too often its own.
-fn strip_suffix(word: &str) -> String {
-    SUFFIXES.iter().find_map(|s| word.strip_suffix(s).filter(|r| len(r) >= 3)).unwrap_or(word).to_string()
+fn strip_suffix(word: &str) -> &str {
+    SUFFIXES.iter().find_map(|s| word.strip_suffix(s).filter(|r| len(r) >= 3)).unwrap_or(word)
 }
 
 /// A light English stemmer: plurals, then -ing and -ed, then a final e, so

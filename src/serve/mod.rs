@@ -2,9 +2,11 @@
 //! rebuild incrementally and tell every open tab.
 //!
 //! Threads: a few HTTP workers answer from the current build (an
-//! `Arc<Output>` swapped after each good rebuild); the calling thread
-//! watches the files, rebuilds and broadcasts. Errors while serving never
-//! stop the server: the last good site stays up and tabs show an overlay.
+//! `Arc<LiveSite>` swapped after each good rebuild, whose pages are rendered
+//! when first asked for); the calling thread watches the files, rebuilds and
+//! broadcasts; a low-priority pass renders the rest of each build once the
+//! edits pause. Errors while serving never stop the server: the last good
+//! site stays up and tabs show an overlay.
 
 mod http;
 mod sse;
@@ -69,8 +71,6 @@ impl http::Files for Served {
 struct Live {
     served: RwLock<Served>,
     clients: Clients,
-    /// The last build whose every page rendered: what an error puts back.
-    good: RwLock<Served>,
     /// Number of the newest attempt; a background pass for an older one stops.
     attempt: AtomicU64,
 }
@@ -121,7 +121,7 @@ pub fn serve(root: &Path, options: &Options) -> bool {
     publish(&live, site, &diags, workspace.build);
     eprintln!("built in {}", workspace.stats());
     if let Some(site) = first {
-        complete_in_background(&live, &workspace, site);
+        complete_in_background(&live, &workspace, site, Served::default());
     }
 
     let workers: Vec<_> = (0..WORKERS)
@@ -168,12 +168,12 @@ fn publish(live: &Live, site: Option<Arc<LiveSite>>, diags: &[Diagnostic], build
     }
 }
 
-/// Renders the rest of `site` on low-priority threads, so every page's
-/// template is tried and the next rebuild can reuse unchanged pages. A
-/// template error puts the last good build back and shows the overlay; a
-/// newer attempt stops the pass.
-fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<LiveSite>) {
-    let (live, pages, build) = (live.clone(), workspace.pages.clone(), workspace.build);
+/// Renders the rest of `site` on low-priority threads, once the edits pause,
+/// so every page's template is tried and the next rebuild can reuse unchanged
+/// pages. A template error puts `before` (the build served until this one)
+/// back and shows the overlay; a newer attempt stops the pass.
+fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<LiveSite>, before: Served) {
+    let (live, pages) = (live.clone(), workspace.pages.clone());
     let attempt = live.attempt.load(Ordering::SeqCst);
     std::thread::spawn(move || {
         let stop = || live.attempt.load(Ordering::SeqCst) != attempt;
@@ -189,27 +189,20 @@ fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<Liv
         let memo = &mut *guard;
         let done = background_pool().install(|| site.complete(memo, &stop));
         drop(guard);
-        match done {
-            Some(Ok(_)) => {
-                if let Ok(mut good) = live.good.write() {
-                    *good = Served { site: Some(site), build, errors: Vec::new() };
-                }
+        if let Some(Err(errors)) = done
+            && !stop()
+        {
+            pipeline::report(&errors);
+            eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+            if let Ok(mut served) = live.served.write() {
+                // The first build has nothing before it: it stays, its failing pages missing.
+                let (site, build) = match before.site {
+                    Some(site) => (Some(site), before.build),
+                    None => (served.site.take(), served.build),
+                };
+                *served = Served { site, build, errors: errors.clone() };
             }
-            Some(Err(errors)) if !stop() => {
-                pipeline::report(&errors);
-                eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
-                let good = live.good.read().map(|g| g.clone()).unwrap_or_default();
-                if let Ok(mut served) = live.served.write() {
-                    // Without a complete good build yet, this one stays, its failing pages missing.
-                    let (site, build) = match good.site {
-                        Some(site) => (Some(site), good.build),
-                        None => (served.site.take(), served.build),
-                    };
-                    *served = Served { site, build, errors: errors.clone() };
-                }
-                live.clients.broadcast(&Message::Errors(errors));
-            }
-            _ => {}
+            live.clients.broadcast(&Message::Errors(errors));
         }
     });
 }
@@ -397,7 +390,7 @@ fn rebuild(
         Some(site) => {
             let pages = started.elapsed().as_secs_f64() * 1000.0;
             eprintln!("rebuilt in {}; {} open page(s) rendered in {pages:.1} ms", workspace.stats(), open.len());
-            complete_in_background(live, workspace, site);
+            complete_in_background(live, workspace, site, before);
         }
         None => eprintln!("build failed: still serving the last good site ({} error(s))", errors.len()),
     }

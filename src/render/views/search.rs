@@ -35,12 +35,17 @@ fn index_key(lang: &Language) -> String {
 
 /// Adds a script to `files` as `assets/<stem>.<content hash>.js`; returns its site path.
 fn add_script(files: &mut Files, stem: &str, script: String) -> String {
+    let (target, bytes) = script_file(stem, script);
+    files.push((target.clone(), bytes));
+    target
+}
+
+/// A script's site path, `assets/<stem>.<content hash>.js`, and its bytes.
+fn script_file(stem: &str, script: String) -> (String, Vec<u8>) {
     use sha2::Digest;
     let hash = sha2::Sha256::digest(script.as_bytes());
     let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    let target = format!("assets/{stem}.{short}.js");
-    files.push((target.clone(), script.into_bytes()));
-    target
+    (format!("assets/{stem}.{short}.js"), script.into_bytes())
 }
 
 /// What building the indexes leaves for the next run: each document's term
@@ -54,6 +59,9 @@ pub struct SearchMemo {
     /// Language code → (hash of its documents and the directions, files written, index path).
     scripts: HashMap<String, (u64, Files, String)>,
 }
+
+/// Weights with the hash of what they were counted from.
+type Keyed = (u64, Arc<Weights>);
 
 /// Files an index adds to the output: (site path, bytes).
 type Files = Vec<(String, Vec<u8>)>;
@@ -71,19 +79,26 @@ fn weights_key(doc: &Document) -> u64 {
 
 /// Builds every language's index script, and the text shards it points at,
 /// into `out`, named by content hash like the theme's assets; returns asset
-/// key → site path of each index. Reuses from `memo` what is unchanged.
-pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTreeMap<String, String> {
+/// key → site path of each index. Reuses from `memo` what is unchanged, and
+/// fills it for the next run only when `keep` is set: a one-off build neither
+/// hashes every document nor holds a second copy of the index files.
+pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: bool) -> BTreeMap<String, String> {
     use rayon::prelude::*;
     let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
     let mut names = BTreeMap::new();
     let previous = std::mem::take(&mut memo.weights);
     let mut scripts = std::mem::take(&mut memo.scripts);
+    // Passage weights by the hash of the passages, shared by the languages.
+    let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
     for lang in &r.site.languages {
         let docs = documents(r, lang);
-        let mut h = rustc_hash::FxHasher::default();
-        (&docs, &lang.code, &dirs).hash(&mut h);
-        let key = h.finish();
-        if let Some((k, files, index)) = scripts.remove(&lang.code)
+        let key = keep.then(|| {
+            let mut h = rustc_hash::FxHasher::default();
+            (&docs, &lang.code, &dirs).hash(&mut h);
+            h.finish()
+        });
+        if let Some(key) = key
+            && let Some((k, files, index)) = scripts.remove(&lang.code)
             && k == key
         {
             for (path, bytes) in &files {
@@ -102,28 +117,55 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo) -> BTr
         }
         let mut files = Vec::new();
         let from = path(lang, PAGE);
-        let shards: Vec<String> = text_shards(&docs)
+        // The text shards and the weights are independent: make them side by side.
+        let (shard_files, weights) = rayon::join(
+            || -> Files {
+                let scripts = text_shards(&docs).into_par_iter().enumerate();
+                scripts.map(|(k, script)| script_file(&format!("search-{}-text-{k}", lang.code), script)).collect()
+            },
+            || -> Vec<(u64, Arc<Weights>, Option<Keyed>)> {
+                docs.par_iter()
+                    .map(|doc| {
+                        let key = if keep { weights_key(doc) } else { 0 };
+                        let found = keep.then(|| previous.get(&key).or_else(|| memo.weights.get(&key)).cloned());
+                        if let Some(found) = found.flatten() {
+                            return (key, found, None);
+                        }
+                        let mut h = rustc_hash::FxHasher::default();
+                        doc.passages.hash(&mut h);
+                        let passage_key = h.finish();
+                        let counted = passages.get(&passage_key).cloned();
+                        let fresh = counted.is_none();
+                        let counted = counted.unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
+                        let weights = Arc::new(index::weights_with(doc, &counted));
+                        (key, weights, fresh.then_some((passage_key, counted)))
+                    })
+                    .collect()
+            },
+        );
+        let weights: Vec<Keyed> = weights
             .into_iter()
-            .enumerate()
-            .map(|(k, script)| href(&from, &add_script(&mut files, &format!("search-{}-text-{k}", lang.code), script)))
-            .collect();
-        let weights: Vec<(u64, Arc<Weights>)> = docs
-            .par_iter()
-            .map(|doc| {
-                let key = weights_key(doc);
-                let found = previous.get(&key).or_else(|| memo.weights.get(&key)).cloned();
-                (key, found.unwrap_or_else(|| Arc::new(index::weights(doc))))
+            .map(|(key, w, counted)| {
+                passages.extend(counted);
+                (key, w)
             })
             .collect();
+        let shards: Vec<String> = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
+        files.extend(shard_files);
         let script =
             Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
-        memo.weights.extend(weights);
         let index = add_script(&mut files, &format!("search-{}", lang.code), script);
-        for (path, bytes) in &files {
-            out.insert(path.clone(), bytes.clone());
-        }
         names.insert(index_key(lang), index.clone());
-        memo.scripts.insert(lang.code.clone(), (key, files, index));
+        match key {
+            Some(key) => {
+                memo.weights.extend(weights);
+                for (path, bytes) in &files {
+                    out.insert(path.clone(), bytes.clone());
+                }
+                memo.scripts.insert(lang.code.clone(), (key, files, index));
+            }
+            None => out.extend(files),
+        }
     }
     names
 }

@@ -31,7 +31,7 @@ const LIVE_JS: &str = include_str!("live.js");
 const QUIET: Duration = Duration::from_millis(25);
 
 /// How long after a rebuild the rest of the site starts being rendered in the background.
-const BACKGROUND_AFTER: Duration = Duration::from_millis(300);
+const BACKGROUND_AFTER: Duration = Duration::from_millis(1000);
 
 /// HTTP worker threads.
 const WORKERS: usize = 4;
@@ -381,7 +381,7 @@ fn rebuild(
         let then = page.zip(before.site.as_ref()).and_then(|(p, s)| s.get(p)).and_then(Result::ok);
         match (now, then) {
             (Some(now), Some(then)) if now == then => Message::Ok,
-            _ => Message::Reload,
+            _ => Message::Reload(build),
         }
     };
     publish(live, site, &diags, build);

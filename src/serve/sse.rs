@@ -11,8 +11,8 @@ pub const MAX_CLIENTS: usize = 64;
 /// What open tabs are told after a rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    /// Content changed: reload, keeping the scroll position.
-    Reload,
+    /// Content changed: show the new version of the page (the build's number), keeping the scroll position.
+    Reload(u64),
     /// Only stylesheets changed: swap them to these site paths without reloading; the build's number.
     Css(Vec<String>, u64),
     /// The build failed: show these diagnostics over the page.
@@ -28,7 +28,7 @@ impl Message {
     /// The message as an SSE frame.
     pub fn frame(&self) -> String {
         let (event, data) = match self {
-            Message::Reload => ("reload", "{}".to_string()),
+            Message::Reload(build) => ("reload", json!({"build": build}).to_string()),
             Message::Css(paths, build) => ("css", json!({"paths": paths, "build": build}).to_string()),
             Message::Errors(diags) => ("errors", json!(diags).to_string()),
             Message::Ok => ("ok", "{}".to_string()),
@@ -157,10 +157,10 @@ mod tests {
         assert!(clients.add(Box::new(open.clone()), None, &[Message::Ok]));
         assert!(clients.add(Box::new(Tab(Arc::default(), true)), None, &[Message::Ok]));
         assert_eq!(clients.len(), 1, "a tab that cannot be written to is not kept");
-        clients.broadcast(&Message::Reload);
+        clients.broadcast(&Message::Reload(3));
         let text = String::from_utf8(open.0.lock().unwrap().clone()).unwrap();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"));
-        assert!(text.ends_with("event: ok\ndata: {}\n\nevent: reload\ndata: {}\n\n"));
+        assert!(text.ends_with("event: ok\ndata: {}\n\nevent: reload\ndata: {\"build\":3}\n\n"));
     }
 
     #[test]

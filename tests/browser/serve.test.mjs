@@ -52,13 +52,16 @@ after(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-test('a title edited in the YAML appears in the open tab, scroll kept', async () => {
-  await page.evaluate(() => window.scrollTo(0, 400));
+test('a title edited in the YAML appears in the open tab, in place, scroll kept', async () => {
+  await page.evaluate(() => { window.scrollTo(0, 400); window.nashraSamePage = true; });
   const edited = original.replace(/^(\s*en:\s*)"([^"]*)"/m, '$1"Live edit works"');
   assert.notEqual(edited, original, 'the first en: line of the article is its English title');
   writeFileSync(article, edited);
   await page.waitForFunction(() => document.querySelector('h1')?.textContent.includes('Live edit works'), null, { timeout: 15000 });
   await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.nashraSamePage), true, 'the page was updated in place, not reloaded');
+  assert.equal(await page.locator('#nashra-errors').count(), 0);
+  assert.equal(await page.locator('script:not([src])').count(), 1, 'the old body, with its script, was replaced');
 });
 
 test('a YAML error shows the overlay, and fixing it removes it', async () => {

@@ -20,6 +20,8 @@ mod serve;
 mod site;
 mod snapshot;
 mod term;
+#[cfg(test)]
+mod testing;
 mod text;
 mod validate;
 

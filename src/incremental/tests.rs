@@ -11,21 +11,7 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh copy of tests/fixtures/valid.
-fn project() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let from = manifest().join("tests/fixtures/valid");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = tmp.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    tmp
-}
+use crate::testing::valid_project as project;
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);

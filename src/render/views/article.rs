@@ -1,7 +1,7 @@
 //! The article page: curated fields, then the original text with entity
 //! links and provenance marks.
 
-use super::{article_card, crumbs, date, everywhere, href, path};
+use super::{article_card, date, href, item, path};
 use crate::link::QuoteSpot;
 use crate::model::{Dir, Language};
 use crate::render::html::{Span, annotate, isolate};
@@ -25,15 +25,9 @@ pub fn article_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r
 
 fn article_page<'r>(r: &'r Renderer, a: &'r Article, lang: &'r Language) -> PageSpec<'r> {
     let rest = format!("articles/{}/index.html", a.slug);
-    PageSpec {
-        title: r.plain(&a.meta.title, lang),
-        crumbs: crumbs(r, lang, &[("nav_articles", "articles/index.html")]),
-        path: path(lang, &rest),
-        template: "article.html",
-        lang,
-        alternates: everywhere(r, &rest),
-        context: Box::new(move || article_context(r, a, lang)),
-    }
+    let title = r.plain(&a.meta.title, lang);
+    let context = Box::new(move || article_context(r, a, lang));
+    item(r, lang, ("nav_articles", "articles/index.html"), &rest, ("article.html", title), context)
 }
 
 fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {

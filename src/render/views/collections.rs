@@ -1,7 +1,7 @@
 //! Pages that gather across articles: topics, entities, the timeline, figures.
 
 use super::article::spot_href;
-use super::{article_card, crumbs, date, everywhere, href, path, section};
+use super::{article_card, date, href, item, path, section};
 use crate::link::QuoteSpot;
 use crate::model::{EntityFile, EntityKind, Event, Language, PartialDate, TopicFile};
 use crate::render::html::{Span, annotate};
@@ -57,15 +57,9 @@ pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>>
         .into_iter()
         .map(|(slug, topic)| {
             let rest = format!("topics/{slug}/index.html");
-            PageSpec {
-                title: r.plain(&topic.title, lang),
-                crumbs: crumbs(r, lang, &[("nav_topics", "topics/index.html")]),
-                template: "topic.html",
-                lang,
-                alternates: everywhere(r, &rest),
-                path: path(lang, &rest),
-                context: Box::new(move || topic_context(r, lang, slug, topic)),
-            }
+            let title = r.plain(&topic.title, lang);
+            let context = Box::new(move || topic_context(r, lang, slug, topic));
+            item(r, lang, ("nav_topics", "topics/index.html"), &rest, ("topic.html", title), context)
         })
         .collect();
     let index = move || {
@@ -140,15 +134,9 @@ pub fn entity_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>
         .iter()
         .map(|(slug, e)| {
             let rest = format!("entities/{slug}/index.html");
-            PageSpec {
-                title: r.plain(&e.name, lang),
-                crumbs: crumbs(r, lang, &[("nav_entities", "entities/index.html")]),
-                template: "entity.html",
-                lang,
-                alternates: everywhere(r, &rest),
-                path: path(lang, &rest),
-                context: Box::new(move || entity_context(r, lang, slug, e)),
-            }
+            let title = r.plain(&e.name, lang);
+            let context = Box::new(move || entity_context(r, lang, slug, e));
+            item(r, lang, ("nav_entities", "entities/index.html"), &rest, ("entity.html", title), context)
         })
         .collect();
     pages.push(section(

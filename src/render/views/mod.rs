@@ -85,6 +85,27 @@ pub fn all_pages<'r>(r: &'r Renderer) -> Vec<PageSpec<'r>> {
     pages
 }
 
+/// A page of one item of a section (an article, topic or entity) at `<lang>/<rest>`,
+/// under home → the section's index (`section`: its label key and index path).
+pub fn item<'r>(
+    r: &'r Renderer,
+    lang: &'r Language,
+    section: (&str, &str),
+    rest: &str,
+    (template, title): (&'static str, String),
+    context: Context<'r>,
+) -> PageSpec<'r> {
+    PageSpec {
+        title,
+        crumbs: crumbs(r, lang, &[section]),
+        path: path(lang, rest),
+        template,
+        lang,
+        alternates: everywhere(r, rest),
+        context,
+    }
+}
+
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang));

@@ -1,0 +1,19 @@
+//! Helpers shared by unit tests.
+
+use std::path::PathBuf;
+
+/// A fresh copy of tests/fixtures/valid, the smallest project that builds.
+pub fn valid_project() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = tmp.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    tmp
+}

@@ -37,13 +37,16 @@ pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Dia
 /// What validation keeps between rebuilds: each article's diagnostics, reused
 /// while its parsed file is the same (the load cache hands back the same
 /// value for an unchanged file) and nothing it is checked against changed:
-/// the languages, the slugs of every kind, the broken files, and every seed.
+/// its seed's text, the languages, the slugs of every kind, the broken files and the seeds present.
 /// Only articles without errors are kept (an error's hint may read the disk).
 #[derive(Default)]
 pub struct ValidateMemo {
     context: u64,
-    articles: std::collections::HashMap<String, (std::sync::Arc<ArticleFile>, Vec<Diagnostic>)>,
+    articles: std::collections::HashMap<String, Checked>,
 }
+
+/// One article's last check: the parsed file and its seed's hash it was checked with, and what it found.
+type Checked = (std::sync::Arc<ArticleFile>, Option<u64>, Vec<Diagnostic>);
 
 /// The hash of everything an article is checked against besides itself and its body.
 fn context_key(project: &Project, langs: &[&str]) -> u64 {
@@ -54,9 +57,7 @@ fn context_key(project: &Project, langs: &[&str]) -> u64 {
     project.entities.keys().for_each(|k| k.hash(&mut h));
     project.articles.keys().for_each(|k| k.hash(&mut h));
     project.broken.hash(&mut h);
-    for (name, seed) in &project.seeds {
-        (name, seed.hash).hash(&mut h);
-    }
+    project.seeds.keys().for_each(|k| k.hash(&mut h)); // which exist; an article's own seed is in its entry
     project.root.hash(&mut h);
     h.finish()
 }
@@ -81,8 +82,10 @@ pub fn validate_with(project: &Project, bodies: &BTreeMap<String, String>, memo:
             .articles
             .values()
             .map(|a| {
-                let kept = previous.remove(&a.slug).filter(|(v, _)| std::sync::Arc::ptr_eq(v, &a.value));
-                (a, kept.map(|(_, d)| d))
+                let seed = project.seeds.get(&a.value.seed).map(|s| s.hash);
+                let kept =
+                    previous.remove(&a.slug).filter(|(v, h, _)| std::sync::Arc::ptr_eq(v, &a.value) && *h == seed);
+                (a, kept.map(|(_, _, d)| d))
             })
             .collect();
         let found: Vec<Vec<Diagnostic>> = articles
@@ -97,7 +100,8 @@ pub fn validate_with(project: &Project, bodies: &BTreeMap<String, String>, memo:
             .collect();
         for ((article, _), found) in articles.iter().zip(&found) {
             if !found.iter().any(Diagnostic::is_error) {
-                memo.articles.insert(article.slug.clone(), (article.value.clone(), found.clone()));
+                let seed = project.seeds.get(&article.value.seed).map(|s| s.hash);
+                memo.articles.insert(article.slug.clone(), (article.value.clone(), seed, found.clone()));
             }
         }
         found

@@ -239,6 +239,9 @@ impl Prepared {
         memo: &mut PageMemo,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Result<Output, Vec<Diagnostic>>> {
+        if stop() {
+            return None; // before the search indexes, which hold their memo while they are built
+        }
         let r = self.renderer();
         let mut out = self.files.clone();
         out.extend(self.search().1.iter().map(|(k, v)| (k.clone(), v.clone())));

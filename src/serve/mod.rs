@@ -50,15 +50,20 @@ pub struct Options {
 #[derive(Clone, Default)]
 struct Served {
     site: Option<Arc<LiveSite>>,
+    /// The build served before `site`: a page whose template fails in `site` is answered from it.
+    previous: Option<Arc<LiveSite>>,
     build: u64,
     errors: Vec<Diagnostic>,
 }
 
 impl http::Files for Served {
     fn file(&self, path: &str) -> Option<Arc<Vec<u8>>> {
-        // A page whose template fails is not served from this build: the
-        // background pass reports the error and puts the last good build back.
-        self.site.as_ref()?.get(path)?.ok()
+        // A page whose template fails is answered from the build before; the
+        // background pass reports the error and puts that build back.
+        match self.site.as_ref()?.get(path)? {
+            Ok(bytes) => Some(bytes),
+            Err(_) => self.previous.as_ref()?.get(path)?.ok(),
+        }
     }
 
     fn has(&self, path: &str) -> bool {
@@ -161,7 +166,7 @@ fn publish(live: &Live, site: Option<Arc<LiveSite>>, diags: &[Diagnostic], build
     live.attempt.fetch_add(1, Ordering::SeqCst);
     if let Ok(mut served) = live.served.write() {
         if let Some(site) = site {
-            served.site = Some(site);
+            served.previous = served.site.replace(site);
             served.build = build;
         }
         served.errors = diags.iter().filter(|d| d.is_error()).cloned().collect();
@@ -189,21 +194,23 @@ fn complete_in_background(live: &Arc<Live>, workspace: &Workspace, site: Arc<Liv
         let memo = &mut *guard;
         let done = background_pool().install(|| site.complete(memo, &stop));
         drop(guard);
-        if let Some(Err(errors)) = done
-            && !stop()
+        let Some(Err(errors)) = done else { return };
         {
-            pipeline::report(&errors);
-            eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
-            if let Ok(mut served) = live.served.write() {
-                // The first build has nothing before it: it stays, its failing pages missing.
-                let (site, build) = match before.site {
-                    Some(site) => (Some(site), before.build),
-                    None => (served.site.take(), served.build),
-                };
-                *served = Served { site, build, errors: errors.clone() };
+            let Ok(mut served) = live.served.write() else { return };
+            // Checked under the lock: a newer build published meanwhile stays.
+            if stop() {
+                return;
             }
-            live.clients.broadcast(&Message::Errors(errors));
+            // The first build has nothing before it: it stays, its failing pages missing.
+            let (site, build) = match before.site {
+                Some(site) => (Some(site), before.build),
+                None => (served.site.take(), served.build),
+            };
+            *served = Served { site, previous: None, build, errors: errors.clone() };
         }
+        pipeline::report(&errors);
+        eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+        live.clients.broadcast(&Message::Errors(errors));
     });
 }
 
@@ -358,6 +365,8 @@ fn rebuild(
             }
         }
     }
+    // A build whose open page failed is not served, but its other pages are still tried (all errors shown).
+    let failed = site.clone().filter(|_| crate::diag::has_errors(&diags));
     let site = site.filter(|_| !crate::diag::has_errors(&diags));
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(Diagnostic::is_error);
     pipeline::report(&errors);
@@ -384,15 +393,24 @@ fn rebuild(
             _ => Message::Reload(build),
         }
     };
+    // Worked out before the tabs' lock is taken: comparing may render the page on the old build.
+    let messages: std::collections::HashMap<String, Message> =
+        open.keys().map(|page| (page.clone(), message(Some(page)))).collect();
+    let other = message(None);
     publish(live, site, &diags, build);
-    live.clients.broadcast_each(message);
+    live.clients.broadcast_each(|page| page.and_then(|p| messages.get(p)).unwrap_or(&other).clone());
     match good {
         Some(site) => {
             let pages = started.elapsed().as_secs_f64() * 1000.0;
             eprintln!("rebuilt in {}; {} open page(s) rendered in {pages:.1} ms", workspace.stats(), open.len());
             complete_in_background(live, workspace, site, before);
         }
-        None => eprintln!("build failed: still serving the last good site ({} error(s))", errors.len()),
+        None => {
+            eprintln!("build failed: still serving the last good site ({} error(s))", errors.len());
+            if let Some(site) = failed {
+                complete_in_background(live, workspace, site, before);
+            }
+        }
     }
 }
 

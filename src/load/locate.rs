@@ -10,10 +10,19 @@
 use std::collections::HashMap;
 
 /// 1-based line and column of every value path found in one YAML document.
-/// Shared when cloned: a cached file's locator is handed to every rebuild.
+/// The document is indexed when a position is first asked for: most files
+/// never need one (only diagnostics do). Shared when cloned: a cached file's
+/// locator is handed to every rebuild.
 #[derive(Debug, Default, Clone)]
 pub struct Locator {
-    positions: std::sync::Arc<HashMap<String, (usize, usize)>>,
+    text: std::sync::Arc<str>,
+    positions: std::sync::Arc<std::sync::OnceLock<HashMap<String, (usize, usize)>>>,
+}
+
+/// The positions found while indexing a document.
+#[derive(Default)]
+struct Index {
+    positions: HashMap<String, (usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -24,9 +33,20 @@ struct Open {
 }
 
 impl Locator {
-    /// Indexes `text` (a YAML document; front matter fences are fine).
+    /// A locator for `text` (a YAML document; front matter fences are fine).
     pub fn new(text: &str) -> Locator {
-        let mut loc = Locator::default();
+        Locator { text: text.into(), positions: Default::default() }
+    }
+
+    fn positions(&self) -> &HashMap<String, (usize, usize)> {
+        self.positions.get_or_init(|| Index::of(&self.text).positions)
+    }
+}
+
+impl Index {
+    /// Indexes `text`.
+    fn of(text: &str) -> Index {
+        let mut loc = Index::default();
         let mut stack: Vec<Open> = Vec::new();
         let mut counters: HashMap<String, usize> = HashMap::new();
         let mut block_scalar_of: Option<usize> = None;
@@ -124,14 +144,16 @@ impl Locator {
     }
 
     fn record(&mut self, path: &str, line: usize, col: usize) {
-        std::sync::Arc::make_mut(&mut self.positions).insert(path.to_string(), (line, col));
+        self.positions.insert(path.to_string(), (line, col));
     }
+}
 
+impl Locator {
     /// Line and column of `path`, or of its nearest recorded ancestor, or 1:1.
     pub fn locate(&self, path: &str) -> (usize, usize) {
         let mut p = path;
         loop {
-            if let Some(&pos) = self.positions.get(p) {
+            if let Some(&pos) = self.positions().get(p) {
                 return pos;
             }
             match p.rfind(['.', '[']) {

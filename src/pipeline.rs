@@ -45,7 +45,7 @@ fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) 
             let fresh = reused.is_none();
             let pair = reused.unwrap_or_else(|| {
                 let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
-                (incremental::Ingested { key, unmatched, body }, doc)
+                (incremental::Ingested { key, unmatched, body: body.into() }, doc)
             });
             (slug, a, pair, fresh)
         })
@@ -155,7 +155,7 @@ struct Ingested {
     project: Project,
     documents: BTreeMap<String, Extraction>,
     /// Each article's kept body as plain text, folded, for quote validation.
-    bodies: BTreeMap<String, String>,
+    bodies: BTreeMap<String, std::sync::Arc<str>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -165,7 +165,7 @@ fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
     memo.stats.load = started.elapsed();
     let started = Instant::now();
     let documents = extract_all(&project, memo, &mut diags);
-    let bodies: BTreeMap<String, String> = documents
+    let bodies: BTreeMap<String, std::sync::Arc<str>> = documents
         .keys()
         .filter_map(|slug| memo.extractions.get(slug).map(|e| (slug.clone(), e.body.clone())))
         .collect();

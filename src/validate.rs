@@ -30,7 +30,7 @@ impl At<'_> {
 
 /// All checks that need the whole project. `bodies` holds each article's kept
 /// body already folded with [`crate::text::fold`] (ingestion folds it once).
-pub fn validate(project: &Project, bodies: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+pub fn validate(project: &Project, bodies: &BTreeMap<String, impl AsRef<str> + Sync>) -> Vec<Diagnostic> {
     validate_with(project, bodies, &mut ValidateMemo::default())
 }
 
@@ -63,7 +63,11 @@ fn context_key(project: &Project, langs: &[&str]) -> u64 {
 }
 
 /// [`validate`], reusing from `memo` the diagnostics of unchanged articles.
-pub fn validate_with(project: &Project, bodies: &BTreeMap<String, String>, memo: &mut ValidateMemo) -> Vec<Diagnostic> {
+pub fn validate_with(
+    project: &Project,
+    bodies: &BTreeMap<String, impl AsRef<str> + Sync>,
+    memo: &mut ValidateMemo,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
     if let Some(site) = &project.site {
@@ -278,7 +282,7 @@ impl Checker<'_> {
         self.diags.push(at.error(field, format!("unknown {kind} '{slug}'")).with_hint(hint));
     }
 
-    fn article(&mut self, article: &Loaded<ArticleFile>, bodies: &BTreeMap<String, String>) {
+    fn article(&mut self, article: &Loaded<ArticleFile>, bodies: &BTreeMap<String, impl AsRef<str>>) {
         let a = &article.value;
         let at = At { path: &article.path, locator: &article.locator };
         self.seed_reference(&at, &a.seed);
@@ -324,7 +328,7 @@ impl Checker<'_> {
         }
         let range_ok = self.line_range(&at, a);
         // With a broken range the body is not this article's: quotes are checked once it is fixed.
-        let body = bodies.get(&article.slug).filter(|_| range_ok).map(String::as_str); // folded by ingestion
+        let body = bodies.get(&article.slug).filter(|_| range_ok).map(AsRef::as_ref); // folded by ingestion
         for (i, f) in a.figures.iter().enumerate() {
             let field = format!("figures[{i}]");
             if !is_valid_slug(&f.metric) {

@@ -37,12 +37,12 @@ use std::time::Duration;
 
 /// What ingestion made of one article, and the key of the inputs it came from.
 pub struct Ingested {
-    /// Hash of the seed text and the `clean:` block.
+    /// [`ingest_key`]: hash of the seed text, the `clean:` block and the `lines:` range.
     pub key: u64,
     /// Names of `clean:` overrides that matched no line.
     pub unmatched: Vec<String>,
     /// The kept body as plain text, folded (`text::fold`), for quote validation.
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 /// Time spent in each stage of the last run, and how much work it redid.
@@ -125,6 +125,11 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// A memo whose every stage keeps what the next run may reuse, for [`Workspace`].
+    pub fn for_rebuilds() -> Memo {
+        Memo { rebuilding: true, load: crate::load::LoadCache::keeping(), ..Memo::default() }
+    }
+
     /// The compiled theme for these files: the previous one when they are byte-identical.
     pub fn theme(&mut self, files: &ThemeFiles) -> Result<Arc<Theme>, Vec<Diagnostic>> {
         let mut h = rustc_hash::FxHasher::default();
@@ -169,7 +174,7 @@ impl Workspace {
         Workspace {
             root: root.to_path_buf(),
             drafts,
-            memo: Memo { rebuilding: true, load: crate::load::LoadCache::keeping(), ..Memo::default() },
+            memo: Memo::for_rebuilds(),
             pages: Arc::new(std::sync::Mutex::new(PageMemo::keeping())),
             build: 0,
         }

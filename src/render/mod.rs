@@ -214,18 +214,15 @@ impl Prepared {
         if let Some(lang) = self.site.languages.iter().find(|l| path == format!("{}/feed.xml", l.code)) {
             return Some(Ok(feeds::atom(&r, lang).into_bytes()));
         }
-        // Only the pages of the path's language (or the root pages) are listed.
-        let pages = match self
-            .site
-            .languages
-            .iter()
-            .find(|l| path.strip_prefix(l.code.as_str()).is_some_and(|rest| rest.starts_with('/')))
-        {
-            Some(lang) => views::pages_for(&r, lang),
-            None => vec![views::landing(&r), views::not_found(&r)],
+        let language = self.site.languages.iter().find_map(|l| {
+            let rest = path.strip_prefix(l.code.as_str())?.strip_prefix('/')?;
+            Some((l, rest))
+        });
+        let page = match language {
+            Some((lang, rest)) => views::page_at(&r, lang, rest)?,
+            None => [views::landing(&r), views::not_found(&r)].into_iter().find(|p| p.path == path)?,
         };
-        let page = pages.iter().find(|p| p.path == path)?;
-        Some(r.render_page(page, &(page.context)()).map(String::into_bytes))
+        Some(r.render_page(&page, &(page.context)()).map(String::into_bytes))
     }
 
     /// Renders the whole site, reusing from `memo` every page whose view model is unchanged.

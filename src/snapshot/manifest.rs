@@ -85,15 +85,37 @@ impl Archive {
 
     /// Reads one edition's manifest.
     pub fn read(&self, label: &str) -> Result<Manifest, Diagnostic> {
-        let path = self.dir.join(label).join(MANIFEST);
-        let name = self.shown(label, MANIFEST);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Diagnostic::error(&name, 0, 0, format!("cannot read the edition's manifest: {e}"))
-                .with_hint("restore the edition from its .tar.gz, or remove its folder to drop it from the archive")
+        self.read_json(
+            label,
+            MANIFEST,
+            (
+                "the edition's manifest",
+                "restore the edition from its .tar.gz, or remove its folder to drop it from the archive",
+            ),
+            (
+                "edition manifest",
+                "snapshot.json is written by `nashra snapshot`; restore it from the edition's .tar.gz",
+            ),
+        )
+    }
+
+    /// Reads and parses one JSON file of an edition. A failure names the file
+    /// (with line and column when it does not parse): `unreadable` and `invalid`
+    /// are (what the file is, what to do).
+    pub fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        label: &str,
+        file: &str,
+        unreadable: (&str, &str),
+        invalid: (&str, &str),
+    ) -> Result<T, Diagnostic> {
+        let name = self.shown(label, file);
+        let bytes = std::fs::read(self.dir.join(label).join(file)).map_err(|e| {
+            Diagnostic::error(&name, 0, 0, format!("cannot read {}: {e}", unreadable.0)).with_hint(unreadable.1)
         })?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            Diagnostic::error(&name, e.line(), e.column(), format!("not a valid edition manifest: {e}"))
-                .with_hint("snapshot.json is written by `nashra snapshot`; restore it from the edition's .tar.gz")
+            Diagnostic::error(&name, e.line(), e.column(), format!("not a valid {}: {e}", invalid.0))
+                .with_hint(invalid.1)
         })
     }
 

@@ -132,15 +132,8 @@ pub fn edition_files(extras: &Extras) -> Vec<(String, Vec<u8>)> {
 
 /// An edition's record, from its `content.json`.
 fn read_edition(archive: &Archive, label: &str) -> Result<Edition, Diagnostic> {
-    let name = archive.shown(label, CONTENT);
-    let bytes = std::fs::read(archive.dir.join(label).join(CONTENT)).map_err(|e| {
-        Diagnostic::error(&name, 0, 0, format!("cannot read the previous edition's content: {e}"))
-            .with_hint("check it with `nashra snapshot --verify`; restore it from the edition's .tar.gz")
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Diagnostic::error(&name, e.line(), e.column(), format!("not a valid edition record: {e}"))
-            .with_hint("check it with `nashra snapshot --verify`; restore it from the edition's .tar.gz")
-    })
+    let hint = "check it with `nashra snapshot --verify`; restore it from the edition's .tar.gz";
+    archive.read_json(label, CONTENT, ("the previous edition's content", hint), ("edition record", hint))
 }
 
 /// A label names one folder: ASCII letters, digits, `-`, `_`, `.`; no leading `.` or `-`.

@@ -23,7 +23,8 @@ pub fn article_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r
     r.site.articles.iter().map(|a| article_page(r, a, lang)).collect()
 }
 
-fn article_page<'r>(r: &'r Renderer, a: &'r Article, lang: &'r Language) -> PageSpec<'r> {
+/// One article's page.
+pub fn article_page<'r>(r: &'r Renderer, a: &'r Article, lang: &'r Language) -> PageSpec<'r> {
     let rest = format!("articles/{}/index.html", a.slug);
     let title = r.plain(&a.meta.title, lang);
     let context = Box::new(move || article_context(r, a, lang));

@@ -51,17 +51,26 @@ fn timeline_entries<'x>(
         .collect()
 }
 
+/// One topic's page.
+pub fn topic_page<'r>(r: &'r Renderer, lang: &'r Language, slug: &'r String, topic: &'r TopicFile) -> PageSpec<'r> {
+    let rest = format!("topics/{slug}/index.html");
+    let title = r.plain(&topic.title, lang);
+    let context = Box::new(move || topic_context(r, lang, slug, topic));
+    item(r, lang, ("nav_topics", "topics/index.html"), &rest, ("topic.html", title), context)
+}
+
+/// One entity's page.
+pub fn entity_page<'r>(r: &'r Renderer, lang: &'r Language, slug: &'r String, e: &'r EntityFile) -> PageSpec<'r> {
+    let rest = format!("entities/{slug}/index.html");
+    let title = r.plain(&e.name, lang);
+    let context = Box::new(move || entity_context(r, lang, slug, e));
+    item(r, lang, ("nav_entities", "entities/index.html"), &rest, ("entity.html", title), context)
+}
+
 /// The topic index and one page per topic.
 pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
-    let mut pages: Vec<PageSpec> = topics_in_order(r.site)
-        .into_iter()
-        .map(|(slug, topic)| {
-            let rest = format!("topics/{slug}/index.html");
-            let title = r.plain(&topic.title, lang);
-            let context = Box::new(move || topic_context(r, lang, slug, topic));
-            item(r, lang, ("nav_topics", "topics/index.html"), &rest, ("topic.html", title), context)
-        })
-        .collect();
+    let mut pages: Vec<PageSpec> =
+        topics_in_order(r.site).into_iter().map(|(slug, topic)| topic_page(r, lang, slug, topic)).collect();
     let index = move || {
         let index_path = path(lang, "topics/index.html");
         let cards: Vec<Value> = topics_in_order(r.site)
@@ -128,17 +137,7 @@ fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -
 
 /// The entity index and one page per entity.
 pub fn entity_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
-    let mut pages: Vec<PageSpec> = r
-        .site
-        .entities
-        .iter()
-        .map(|(slug, e)| {
-            let rest = format!("entities/{slug}/index.html");
-            let title = r.plain(&e.name, lang);
-            let context = Box::new(move || entity_context(r, lang, slug, e));
-            item(r, lang, ("nav_entities", "entities/index.html"), &rest, ("entity.html", title), context)
-        })
-        .collect();
+    let mut pages: Vec<PageSpec> = r.site.entities.iter().map(|(slug, e)| entity_page(r, lang, slug, e)).collect();
     pages.push(section(
         r,
         lang,

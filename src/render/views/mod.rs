@@ -11,8 +11,8 @@ use crate::model::{Language, PartialDate};
 use crate::site::Article;
 use serde_json::{Value, json};
 
-pub use article::article_pages;
-pub use collections::{entity_pages, figures_page, timeline_page, topic_pages};
+pub use article::{article_page, article_pages};
+pub use collections::{entity_page, entity_pages, figures_page, timeline_page, topic_page, topic_pages};
 pub use editions::banner as edition_banner;
 
 /// Site path of a page in a language: `en/topics/index.html`.
@@ -76,6 +76,26 @@ pub fn section<'r>(
         alternates: everywhere(r, rest),
         context,
     }
+}
+
+/// The page at `<lang>/<rest>`, if the site has one. An article, topic or
+/// entity page is built alone (serve asks for one page at a time; listing
+/// every page would cost as much as the site has articles); other pages are
+/// found in the language's list.
+pub fn page_at<'r>(r: &'r Renderer, lang: &'r Language, rest: &str) -> Option<PageSpec<'r>> {
+    let item_of =
+        |section: &str| rest.strip_prefix(section)?.strip_suffix("/index.html").filter(|slug| !slug.contains('/'));
+    if let Some(slug) = item_of("articles/") {
+        return r.site.article(slug).map(|a| article_page(r, a, lang));
+    }
+    if let Some(slug) = item_of("topics/") {
+        return r.site.topics.get_key_value(slug).map(|(slug, t)| topic_page(r, lang, slug, t));
+    }
+    if let Some(slug) = item_of("entities/") {
+        return r.site.entities.get_key_value(slug).map(|(slug, e)| entity_page(r, lang, slug, e));
+    }
+    let wanted = path(lang, rest);
+    pages_for(r, lang).into_iter().find(|p| p.path == wanted)
 }
 
 /// Every page of the site: each language's, then the landing page and the 404 page.

@@ -1,8 +1,9 @@
 //! The rendered site in memory, and the atomic sink that puts it on disk.
 //!
-//! Rendering produces an [`Output`]: site path → bytes. `build` writes it with
-//! [`write_atomically`]: everything goes into a staging folder next to the
-//! output, and only a complete tree is swapped in, with one atomic rename.
+//! Rendering produces files: site path → bytes (an [`Output`] when kept in
+//! memory). `build` hands each page to a [`Staging`] as soon as it is
+//! rendered: everything goes into a staging folder next to the output, and
+//! only a complete tree is swapped in, with one atomic rename.
 //! A failed or killed build therefore leaves the previous site exactly as it
 //! was. `snapshots/` inside the output (the archive of editions) is carried
 //! over by hard links and never rewritten.
@@ -10,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// A rendered site: `/`-separated relative path → file content, sorted.
 pub type Output = BTreeMap<String, Vec<u8>>;
@@ -17,45 +19,116 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 /// The folder inside the output that `build` never touches.
 pub const SNAPSHOTS: &str = "snapshots";
 
-/// Writes `output` to `out`, replacing its previous content atomically.
-/// `out/snapshots/` survives unchanged.
-pub fn write_atomically(output: &Output, out: &Path) -> io::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
-    remove_debris(parent, &name);
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let result = (|| {
-        write_tree(output, &staging)?;
-        let snapshots = out.join(SNAPSHOTS);
-        if snapshots.is_dir() {
-            link_tree(&snapshots, &staging.join(SNAPSHOTS))?;
-        }
-        swap_in(&staging, out, &parent.join(format!(".{name}.old-{pid}")))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
 /// Writes every file of `output` under `dir` (which must not exist yet).
 pub fn write_tree(output: &Output, dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     std::fs::create_dir_all(dir)?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for path in output.keys() {
-        if let Some(p) = dir.join(path).parent()
-            && made.insert(p.to_path_buf())
-        {
-            std::fs::create_dir_all(p)?;
+    // The files are independent: writing them from several threads keeps the
+    // disk busy while another thread waits in a system call.
+    output.par_iter().try_for_each(|(path, bytes)| write_file(&dir.join(path), bytes))
+}
+
+/// Writes one file, making its folder first if needed.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?; // one `mkdir` that fails with "exists" for most files
+    }
+    std::fs::write(path, bytes)
+}
+
+/// A site being written: files go into a hidden staging folder next to the
+/// output as soon as they are rendered, from any thread, so the whole site is
+/// never held in memory; [`Staging::finish`] swaps the complete tree in.
+/// Dropped unfinished (an error, a failed render), it removes the staging
+/// folder and the output is left exactly as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// The first write that failed; later files are not attempted.
+    failure: std::sync::Mutex<Option<io::Error>>,
+    failed: AtomicBool,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    finished: bool,
+}
+
+/// What [`Staging::finish`] put in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// Files written, `snapshots/` not counted.
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+impl Staging {
+    /// Starts writing a new version of `out`, removing what killed builds left behind.
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+        remove_debris(parent, &name);
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            old: parent.join(format!(".{name}.old-{pid}")),
+            failure: Default::default(),
+            failed: AtomicBool::new(false),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            finished: false,
+        })
+    }
+
+    /// Writes one file at site path `path`. An error is kept for [`Staging::finish`].
+    pub fn put(&self, path: &str, bytes: &[u8]) {
+        if self.failed() {
+            return;
+        }
+        match write_file(&self.dir.join(path), bytes) {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            }
+            Err(e) => {
+                let mut failure = self.failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                failure.get_or_insert(io::Error::new(e.kind(), format!("{path}: {e}")));
+                self.failed.store(true, Ordering::Relaxed);
+            }
         }
     }
-    // Folders exist: the files are independent, and writing them from several threads
-    // keeps the disk busy while another thread waits in a system call.
-    let files: Vec<(&String, &Vec<u8>)> = output.iter().collect();
-    files.par_iter().try_for_each(|(path, bytes)| std::fs::write(dir.join(path), bytes))
+
+    /// Whether a write failed: the site cannot be finished, rendering may stop.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Carries `snapshots/` over and swaps the staging folder in as the output;
+    /// or the first write error, the output unchanged.
+    pub fn finish(mut self) -> io::Result<Written> {
+        if let Some(e) = self.failure.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            return Err(e);
+        }
+        let snapshots = self.out.join(SNAPSHOTS);
+        if snapshots.is_dir() {
+            link_tree(&snapshots, &self.dir.join(SNAPSHOTS))?;
+        }
+        swap_in(&self.dir, &self.out, &self.old)?;
+        self.finished = true;
+        Ok(Written { files: *self.files.get_mut(), bytes: *self.bytes.get_mut() })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Recreates the folder tree of `from` under `to`, hard-linking its files.
@@ -120,21 +193,43 @@ fn remove_debris(parent: &Path, name: &str) {
 mod tests {
     use super::*;
 
-    fn site(pairs: &[(&str, &str)]) -> Output {
-        pairs.iter().map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())).collect()
+    /// Writes the site `pairs` to `out` the way `build` does.
+    fn write_atomically(pairs: &[(&str, &str)], out: &Path) -> io::Result<Written> {
+        let staging = Staging::begin(out)?;
+        pairs.iter().for_each(|(path, content)| staging.put(path, content.as_bytes()));
+        staging.finish()
     }
 
     #[test]
     fn replaces_site_and_keeps_snapshots() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("site");
-        write_atomically(&site(&[("index.html", "one"), ("old.html", "x")]), &out).unwrap();
+        write_atomically(&[("index.html", "one"), ("old.html", "x")], &out).unwrap();
         std::fs::create_dir_all(out.join("snapshots/2025-01-01")).unwrap();
         std::fs::write(out.join("snapshots/2025-01-01/index.html"), "edition").unwrap();
-        write_atomically(&site(&[("index.html", "two")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        let written = write_atomically(&[("en/index.html", "two"), ("index.html", "three")], &out).unwrap();
+        assert_eq!((written.files, written.bytes), (2, 8));
+        assert_eq!(std::fs::read_to_string(out.join("en/index.html")).unwrap(), "two");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "three");
         assert!(!out.join("old.html").exists());
         assert_eq!(std::fs::read_to_string(out.join("snapshots/2025-01-01/index.html")).unwrap(), "edition");
+        let debris: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(debris, vec![std::ffi::OsString::from("site")]);
+    }
+
+    #[test]
+    fn unfinished_or_failed_site_leaves_the_old_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        write_atomically(&[("index.html", "old")], &out).unwrap();
+        // A render that fails drops its staging folder unfinished.
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("index.html", b"half");
+        drop(staging);
+        // A write that fails (a folder where a file is) is reported by `finish`, naming the file.
+        let failing = write_atomically(&[("en", "a file"), ("en/index.html", "new")], &out).unwrap_err();
+        assert!(failing.to_string().contains("en/index.html"), "{failing}");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         let debris: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(debris, vec![std::ffi::OsString::from("site")]);
     }

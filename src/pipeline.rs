@@ -192,25 +192,52 @@ pub fn compile_with(
     mode: snapshot::Mode,
     memo: &mut Memo,
 ) -> (Option<Output>, Vec<Diagnostic>) {
+    let out = std::sync::Mutex::new(Output::new());
+    let sink = |path: String, bytes: Vec<u8>| {
+        out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+    };
+    let (complete, diags) = compile_into(root, drafts, mode, memo, &sink, &|| false);
+    (complete.then(|| out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)), diags)
+}
+
+/// [`compile_with`], handing each file to `sink` (from any thread) as soon as
+/// it is made instead of keeping the site in memory. True when every file
+/// reached `sink`; false on errors (then some files may have reached it: the
+/// caller throws them away) or when `stop` said to give up.
+pub fn compile_into(
+    root: &Path,
+    drafts: Drafts,
+    mode: snapshot::Mode,
+    memo: &mut Memo,
+    sink: &(dyn Fn(String, Vec<u8>) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> (bool, Vec<Diagnostic>) {
     let started = Instant::now();
     let (prepared, mut diags) = prepare_with(root, drafts, mode, memo);
     let Some(prepared) = prepared else {
-        return (None, diags);
+        return (false, diags);
     };
     let stage = Instant::now();
-    let result = prepared.render_all(&mut memo.pages);
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let counted = |path: String, bytes: Vec<u8>| {
+        if path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sink(path, bytes);
+    };
+    let result = prepared.render_into(&mut memo.pages, stop, &counted).unwrap_or_else(|| Err(Vec::new()));
     memo.stats.render = stage.elapsed();
     memo.stats.rendered = memo.pages.rendered;
-    memo.stats.pages = result.as_ref().map_or(0, |o| o.keys().filter(|k| k.ends_with(".html")).count());
+    memo.stats.pages = pages.into_inner();
     memo.stats.total = started.elapsed();
     match result {
-        Ok(mut out) => {
-            out.extend(snapshot::edition_files(prepared.extras())); // snapshot hook
-            (Some(out), diags)
+        Ok(()) => {
+            snapshot::edition_files(prepared.extras()).into_iter().for_each(|(path, bytes)| sink(path, bytes)); // snapshot hook
+            (true, diags)
         }
         Err(errors) => {
             diags.extend(errors);
-            (None, diags)
+            (false, diags)
         }
     }
 }
@@ -327,33 +354,42 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     errors == 0
 }
 
-/// `nashra build`: true when the site was written.
+/// `nashra build`: true when the site was written. Each page goes to disk (a
+/// staging folder) as soon as it is rendered; the site replaces `out` only
+/// when complete.
 pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     let started = Instant::now();
-    let progress = term.progress("building");
-    let mut memo = Memo::default();
-    let (output, diags) = compile_with(root, drafts, snapshot::Mode::Live(out), &mut memo);
-    term.detail(format!("compiled in {}", memo.stats));
-    drop(progress); // clear the indicator before diagnostics are printed
-    term.report(&diags);
-    let Some(output) = output else {
-        eprintln!("build failed: {} unchanged", out.display());
-        return false;
-    };
-    let progress = term.progress(&format!("writing {} files", output.len()));
-    let writing = Instant::now();
-    let written = output::write_atomically(&output, out);
-    drop(progress);
-    term.detail(format!("written in {:.1} ms", writing.elapsed().as_secs_f64() * 1000.0));
-    if let Err(e) = written {
+    let cannot_write = |e: std::io::Error| {
         eprintln!("{}: error: cannot write the site: {e}", out.display());
         eprintln!("  hint: check free space and permissions; the previous site is unchanged");
-        return false;
+        false
+    };
+    let staging = match output::Staging::begin(out) {
+        Ok(staging) => staging,
+        Err(e) => return cannot_write(e),
+    };
+    let progress = term.progress("building");
+    let mut memo = Memo::default();
+    let sink = |path: String, bytes: Vec<u8>| staging.put(&path, &bytes);
+    let (complete, diags) =
+        compile_into(root, drafts, snapshot::Mode::Live(out), &mut memo, &sink, &|| staging.failed());
+    term.detail(format!("compiled and written in {}", memo.stats));
+    drop(progress); // clear the indicator before diagnostics are printed
+    term.report(&diags);
+    if !complete && !staging.failed() {
+        eprintln!("build failed: {} unchanged", out.display());
+        return false; // dropping `staging` removes it
     }
-    term.detail(format!("{} files, {} bytes", output.len(), output.values().map(Vec::len).sum::<usize>()));
+    let finishing = Instant::now();
+    let written = match staging.finish() {
+        Ok(written) => written,
+        Err(e) => return cannot_write(e),
+    };
+    term.detail(format!("swapped in in {:.1} ms", finishing.elapsed().as_secs_f64() * 1000.0));
+    term.detail(format!("{} files, {} bytes", written.files, written.bytes));
     term.info(format!(
         "built {} pages in {:.2} s → {}",
-        crate::term::thousands(output.keys().filter(|k| k.ends_with(".html")).count()),
+        crate::term::thousands(memo.stats.pages),
         started.elapsed().as_secs_f64(),
         out.display()
     ));

@@ -94,7 +94,7 @@ impl PageMemo {
 /// Everything a page is rendered from, owned: the model, its links, the
 /// theme, the editions, and the files that are not pages (theme assets and
 /// search indexes, named by content hash). A build renders every page from
-/// it at once ([`Prepared::render_all`]); `serve` keeps it and renders a
+/// it at once ([`Prepared::render_into`]); `serve` keeps it and renders a
 /// page when it is asked for ([`Prepared::render_path`]).
 pub struct Prepared {
     site: Site,
@@ -199,7 +199,7 @@ impl Prepared {
 
     /// The file at one site path, rendered now when it is a page, feed or
     /// sitemap; `None` when the site has no such path. Byte for byte what
-    /// [`Self::render_all`] puts there.
+    /// [`Self::render_into`] gives for it.
     pub fn render_path(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
         if let Some(bytes) = self.files.get(path) {
             return Some(Ok(bytes.clone()));
@@ -225,30 +225,46 @@ impl Prepared {
         Some(r.render_page(&page, &(page.context)()).map(String::into_bytes))
     }
 
-    /// Renders the whole site, reusing from `memo` every page whose view model is unchanged.
-    pub fn render_all(&self, memo: &mut PageMemo) -> Result<Output, Vec<Diagnostic>> {
-        self.render_all_unless(memo, &|| false).unwrap_or_else(|| Err(Vec::new()))
-    }
-
-    /// [`Self::render_all`], giving up (`None`, `memo` unchanged) as soon as `stop` says so.
+    /// Renders the whole site into memory, reusing from `memo` every page whose view model
+    /// is unchanged; gives up (`None`, `memo` unchanged) as soon as `stop` says so.
     pub fn render_all_unless(
         &self,
         memo: &mut PageMemo,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Result<Output, Vec<Diagnostic>>> {
+        let out = std::sync::Mutex::new(Output::new());
+        let sink = |path: String, bytes: Vec<u8>| {
+            out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+        };
+        let result = self.render_into(memo, stop, &sink)?;
+        Some(result.map(|()| out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)))
+    }
+
+    /// Renders the whole site file by file into `sink` (called from any thread,
+    /// once per file, in no particular order), reusing from `memo` every page
+    /// whose view model is unchanged. Gives up (`None`, `memo` unchanged) as soon
+    /// as `stop` says so. On template errors some files may have reached `sink`:
+    /// the caller throws them away.
+    pub fn render_into(
+        &self,
+        memo: &mut PageMemo,
+        stop: &(dyn Fn() -> bool + Sync),
+        sink: &(dyn Fn(String, Vec<u8>) + Sync),
+    ) -> Option<Result<(), Vec<Diagnostic>>> {
         if stop() {
             return None; // before the search indexes, which hold their memo while they are built
         }
         let r = self.renderer();
-        let mut out = self.files.clone();
-        out.extend(self.search().1.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let search = &self.search().1;
+        self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), bytes.clone()));
         // Pages are listed first (cheap), then each one's context is built,
-        // fingerprinted, rendered and dropped on any core: memory holds the view
-        // models of the pages being rendered, not the whole site's. `out` is
-        // sorted, so finishing order does not matter.
-        // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
-        type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
+        // fingerprinted, rendered, handed to `sink` and dropped on any core:
+        // memory holds the view models and bytes of the pages being rendered,
+        // not the whole site's.
+        // Per page: its fingerprint (when memoizing), and whether it was rendered anew.
+        type Done = (Option<u64>, Result<bool, Diagnostic>);
         let pages = views::all_pages(&r);
+        let last = &*memo; // read by every page; written once all are done
         let done: Option<Vec<Done>> = pages
             .par_iter()
             .map(|page| {
@@ -256,11 +272,22 @@ impl Prepared {
                     return None;
                 }
                 let context = (page.context)();
-                let print = memo.keep.then(|| r.fingerprint(page, &context, self.theme_key));
-                let reusable = print.is_some()
-                    && memo.fingerprints.get(&page.path) == print.as_ref()
-                    && memo.previous.contains_key(&page.path);
-                Some((print, (!reusable).then(|| r.render_page(page, &context))))
+                let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
+                let previous = last
+                    .previous
+                    .get(&page.path)
+                    .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
+                let result = match previous {
+                    Some(bytes) => Ok((bytes.clone(), false)),
+                    None => r.render_page(page, &context).map(|html| (html.into_bytes(), true)),
+                };
+                Some((
+                    print,
+                    result.map(|(bytes, fresh)| {
+                        sink(page.path.clone(), bytes);
+                        fresh
+                    }),
+                ))
             })
             .collect();
         let done = done?;
@@ -272,22 +299,14 @@ impl Prepared {
                 fingerprints.insert(page.path.clone(), print);
             }
             match result {
-                None => {
-                    if let Some(bytes) = memo.previous.get(&page.path) {
-                        out.insert(page.path.clone(), bytes.clone());
-                    }
-                }
-                Some(Ok(html)) => {
-                    rendered += 1;
-                    out.insert(page.path.clone(), html.into_bytes());
-                }
-                Some(Err(d)) => diags.push(d),
+                Ok(fresh) => rendered += usize::from(fresh),
+                Err(d) => diags.push(d),
             }
         }
         for (lang, path) in self.site.languages.iter().zip(feed_paths(&self.site)) {
-            out.insert(path, feeds::atom(&r, lang).into_bytes());
+            sink(path, feeds::atom(&r, lang).into_bytes());
         }
-        out.insert(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
+        sink(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
         memo.rendered = rendered;
         if !diags.is_empty() {
             return Some(Err(diags));
@@ -296,7 +315,7 @@ impl Prepared {
             memo.fingerprints = fingerprints;
             memo.previous = Arc::default(); // the caller owns the new bytes; see `remember`
         }
-        Some(Ok(out))
+        Some(Ok(()))
     }
 }
 

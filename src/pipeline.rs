@@ -378,7 +378,7 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     term.report(&diags);
     if !complete && !staging.failed() {
         eprintln!("build failed: {} unchanged", out.display());
-        return false; // dropping `staging` removes it
+        return false; // dropping `staging` keeps it as the spare, or removes it
     }
     let finishing = Instant::now();
     let written = match staging.finish() {
@@ -386,7 +386,13 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
         Err(e) => return cannot_write(e),
     };
     term.detail(format!("swapped in in {:.1} ms", finishing.elapsed().as_secs_f64() * 1000.0));
-    term.detail(format!("{} files, {} bytes", written.files, written.bytes));
+    term.detail(format!(
+        "{} files, {} bytes; {} unchanged since the spare site ({}), left as they were",
+        written.files,
+        written.bytes,
+        written.unchanged,
+        output::spare_of(out).display()
+    ));
     term.info(format!(
         "built {} pages in {:.2} s → {}",
         crate::term::thousands(memo.stats.pages),

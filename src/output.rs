@@ -323,10 +323,9 @@ fn remove_debris(parent: &Path, name: &str, spare: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&format!(".{name}.staging-")) || file.starts_with(&format!(".{name}.old-")) {
-            if spare.exists() || std::fs::rename(entry.path(), spare).is_err() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
+        let debris = file.starts_with(&format!(".{name}.staging-")) || file.starts_with(&format!(".{name}.old-"));
+        if debris && (spare.exists() || std::fs::rename(entry.path(), spare).is_err()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

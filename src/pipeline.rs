@@ -399,6 +399,9 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
         started.elapsed().as_secs_f64(),
         out.display()
     ));
+    // The process ends here: freeing every parsed file and ingested seed one by
+    // one would only delay the exit (0.2 s at 10,000 articles).
+    std::mem::forget(memo);
     true
 }
 

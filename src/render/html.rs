@@ -11,17 +11,27 @@ use std::ops::Range;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`], appending to `out`: the runs between special characters are copied whole.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]); // `i` is an ASCII byte: a character boundary
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 fn is_arabic(c: char) -> bool {
@@ -34,6 +44,13 @@ fn is_latin(c: char) -> bool {
 
 /// Escapes `text` and isolates runs written in the other direction's script.
 pub fn isolate(text: &str, dir: Dir) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    isolate_into(&mut out, text, dir);
+    out
+}
+
+/// [`isolate`], appending to `out`.
+pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
     let foreign: fn(char) -> bool = match dir {
         Dir::Rtl => is_latin,
         Dir::Ltr => is_arabic,
@@ -47,21 +64,19 @@ pub fn isolate(text: &str, dir: Dir) -> String {
         Dir::Rtl => ("<bdi>", "</bdi>"),
         Dir::Ltr => ("<bdi lang=\"ar\">", "</bdi>"),
     };
-    let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(start) = rest.find(foreign) {
-        out.push_str(&escape(&rest[..start]));
+        escape_into(out, &rest[..start]);
         let run = &rest[start..];
         let mut end = run.char_indices().find(|&(_, c)| !joins(c)).map_or(run.len(), |(i, _)| i);
         // A run ends on a letter or digit, never on trailing spaces or punctuation.
         end = run[..end].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
         out.push_str(open);
-        out.push_str(&escape(&run[..end]));
+        escape_into(out, &run[..end]);
         out.push_str(close);
         rest = &run[end..];
     }
-    out.push_str(&escape(rest));
-    out
+    escape_into(out, rest);
 }
 
 /// An annotation of a byte range of a passage.
@@ -118,7 +133,7 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
             if end > r.start {
                 break;
             }
-            out.push_str(&isolate(&text[at..end], dir));
+            isolate_into(&mut out, &text[at..end], dir);
             out.push_str(close);
             at = end;
             stack.pop();
@@ -128,11 +143,13 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
         {
             continue; // would not nest inside the open span
         }
-        out.push_str(&isolate(&text[at..r.start], dir));
+        isolate_into(&mut out, &text[at..r.start], dir);
         at = r.start;
         match span {
             Span::Link { href, .. } => {
-                out.push_str(&format!("<a href=\"{}\">", escape(href)));
+                out.push_str("<a href=\"");
+                escape_into(&mut out, href);
+                out.push_str("\">");
                 stack.push((r.end, "</a>"));
             }
             Span::Mark { .. } => {
@@ -142,11 +159,11 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
         }
     }
     while let Some((end, close)) = stack.pop() {
-        out.push_str(&isolate(&text[at..end], dir));
+        isolate_into(&mut out, &text[at..end], dir);
         out.push_str(close);
         at = end;
     }
-    out.push_str(&isolate(&text[at..], dir));
+    isolate_into(&mut out, &text[at..], dir);
     out
 }
 

@@ -42,6 +42,21 @@ fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
 }
 
+/// `rest.find(foreign)`, by a scan for the bytes a character of the foreign
+/// script can start with: the page's own script, most of a text, is never
+/// decoded. (Any ASCII byte or lead byte starts a character.)
+fn find_foreign(rest: &str, dir: Dir) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let at = |i: usize| rest[i..].chars().next().unwrap_or_default();
+    match dir {
+        // Latin: ASCII letters and U+00C0..U+024F (lead bytes C3..C9).
+        Dir::Rtl => (0..bytes.len())
+            .find(|&i| (bytes[i].is_ascii_alphabetic() || (0xC3..=0xC9).contains(&bytes[i])) && is_latin(at(i))),
+        // Arabic: U+0600..U+077F (D8..DD), U+08A0..U+08FF (E0), U+FB50..U+FEFF (EF).
+        Dir::Ltr => (0..bytes.len()).find(|&i| matches!(bytes[i], 0xD8..=0xDD | 0xE0 | 0xEF) && is_arabic(at(i))),
+    }
+}
+
 /// Escapes `text` and isolates runs written in the other direction's script.
 pub fn isolate(text: &str, dir: Dir) -> String {
     let mut out = String::with_capacity(text.len() + 16);
@@ -65,7 +80,7 @@ pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
         Dir::Ltr => ("<bdi lang=\"ar\">", "</bdi>"),
     };
     let mut rest = text;
-    while let Some(start) = rest.find(foreign) {
+    while let Some(start) = find_foreign(rest, dir) {
         escape_into(out, &rest[..start]);
         let run = &rest[start..];
         let mut end = run.char_indices().find(|&(_, c)| !joins(c)).map_or(run.len(), |(i, _)| i);
@@ -176,6 +191,21 @@ mod tests {
         assert_eq!(isolate("أعلنت CENTCOM، أمس", Dir::Rtl), "أعلنت <bdi>CENTCOM</bdi>، أمس");
         assert_eq!(isolate("موقع https://x.org/a.", Dir::Rtl), "موقع <bdi>https://x.org/a</bdi>.");
         assert_eq!(isolate("<b>", Dir::Rtl), "&lt;<bdi>b</bdi>&gt;");
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_find_finds() {
+        let sample = "قال CENTCOM «x» é ĀɏɐÀ ﻼ ﭐ ࢠ ݐ ܐ Ω 😀 abc ١٢";
+        for (i, _) in sample.char_indices() {
+            assert_eq!(find_foreign(&sample[i..], Dir::Rtl), sample[i..].find(is_latin), "{i}");
+            assert_eq!(find_foreign(&sample[i..], Dir::Ltr), sample[i..].find(is_arabic), "{i}");
+        }
+        for c in (0..0x30000).filter_map(char::from_u32) {
+            let s = format!("{c}a");
+            assert_eq!(find_foreign(&s, Dir::Rtl), s.find(is_latin), "{c:?}");
+            let s = format!("{c}ب");
+            assert_eq!(find_foreign(&s, Dir::Ltr), s.find(is_arabic), "{c:?}");
+        }
     }
 
     #[test]

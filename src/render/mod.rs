@@ -155,6 +155,8 @@ pub struct Prepared {
     strings: BTreeMap<String, tera::Value>,
     /// Article cards, built when a list first shows them.
     cards: views::Cards,
+    /// The navigation of each language and folder depth, built when first shown.
+    navs: views::Navs,
 }
 
 /// Where the search index scripts and text shards are.
@@ -175,7 +177,7 @@ impl Prepared {
         let names = add_assets(&theme, &mut files);
         let strings =
             theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
-        let cards = views::Cards::new(&site);
+        let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
         Prepared {
             site,
             links,
@@ -189,6 +191,7 @@ impl Prepared {
             keep_search,
             strings,
             cards,
+            navs,
         }
     }
 
@@ -226,6 +229,7 @@ impl Prepared {
             extras: &self.extras,
             strings: &self.strings,
             cards: &self.cards,
+            navs: &self.navs,
         }
     }
 
@@ -264,7 +268,7 @@ impl Prepared {
             Some((lang, rest)) => views::page_at(&r, lang, rest)?,
             None => [views::landing(&r), views::not_found(&r)].into_iter().find(|p| p.path == path)?,
         };
-        Some(r.render_page(&page, page.context.build()).map(String::into_bytes))
+        Some(r.render_page(&page, page.context.build(), &mut Vec::new()))
     }
 
     /// Renders the whole site, reusing from `memo` every page whose view model is unchanged.
@@ -289,11 +293,13 @@ impl Prepared {
         // models of the pages being rendered, not the whole site's. `out` is
         // sorted, so finishing order does not matter.
         // Per page: its fingerprint (when memoizing), and the rendering (`None`: reuse the previous bytes).
-        type Done = (Option<u64>, Option<Result<String, Diagnostic>>);
+        type Done = (Option<u64>, Option<Result<Vec<u8>, Diagnostic>>);
         let pages = views::all_pages(&r);
         let done: Option<Vec<Done>> = pages
             .par_iter()
-            .map(|page| {
+            // One output buffer per rayon job, reused page after page: a page is
+            // rendered into it, then copied out at its exact size.
+            .map_init(Vec::new, |buffer, page| {
                 if stop() {
                     return None;
                 }
@@ -302,7 +308,7 @@ impl Prepared {
                 let reusable = print.is_some()
                     && memo.fingerprints.get(&page.path) == print.as_ref()
                     && memo.previous.contains_key(&page.path);
-                Some((print, (!reusable).then(|| r.render_page(page, context))))
+                Some((print, (!reusable).then(|| r.render_page(page, context, buffer))))
             })
             .collect();
         let done = done?;
@@ -321,7 +327,7 @@ impl Prepared {
                 }
                 Some(Ok(html)) => {
                     rendered += 1;
-                    out.insert(page.path.clone(), html.into_bytes());
+                    out.insert(page.path.clone(), html);
                 }
                 Some(Err(d)) => diags.push(d),
             }
@@ -403,6 +409,8 @@ pub struct Renderer<'a> {
     strings: &'a BTreeMap<String, tera::Value>,
     /// Article cards, each built once.
     cards: &'a views::Cards,
+    /// Navigation lists, each built once.
+    navs: &'a views::Navs,
 }
 
 impl<'a> Renderer<'a> {
@@ -478,17 +486,13 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
-    fn render_page(&self, page: &PageSpec, context: Value) -> Result<String, Diagnostic> {
+    /// Renders `page` through `buffer` (cleared first), returning its bytes. The
+    /// bytes are written straight from Tera: its `render` checks the whole page
+    /// is UTF-8, which it is by construction (every piece written is a `str`).
+    fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);
         let here = |p: &str| Value::from(format!("{root}{p}"));
-        let nav: Vec<Value> = views::nav_items(self, lang)
-            .into_iter()
-            .map(|(label, path)| {
-                let current = path == page.path;
-                map([("label", Value::from(label)), ("href", here(&path)), ("current", Value::from(current))])
-            })
-            .collect();
         let crumbs: Vec<Value> = page
             .crumbs
             .iter()
@@ -517,20 +521,22 @@ impl<'a> Renderer<'a> {
         }
         ctx.insert_value("site_title", Value::from(self.plain(&self.site.config.title, lang)));
         ctx.insert_value("page_title", values::string(&page.title));
-        ctx.insert_value("nav", values::list(nav));
+        ctx.insert_value("nav", views::nav(self, lang, &page.path));
         ctx.insert_value("crumbs", values::list(crumbs));
         ctx.insert_value("alternates", values::list(alternates));
         ctx.insert_value("stylesheet", here(self.asset("style.css").map_or("", String::as_str)));
         ctx.insert_value("page", context);
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
-        self.theme.tera.render(page.template, &ctx).map_err(|e| {
-            Diagnostic::error(
+        buffer.clear();
+        match self.theme.tera.render_to(page.template, &ctx, &mut *buffer) {
+            Ok(()) => Ok(buffer.as_slice().to_vec()),
+            Err(e) => Err(Diagnostic::error(
                 format!("templates/{}", page.template),
                 0,
                 0,
                 format!("rendering {}: {}", page.path, theme::error_chain(&e)),
             )
-            .with_hint("fix the template; the previous site is left as it was")
-        })
+            .with_hint("fix the template; the previous site is left as it was")),
+        }
     }
 }

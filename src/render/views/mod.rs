@@ -182,6 +182,46 @@ impl Cards {
     }
 }
 
+/// The navigation of every page at one folder depth of one language, built
+/// once: only the pages it lists (which it marks current) get their own.
+pub struct Navs {
+    /// Per (language, depth): the site paths it lists, and the list with none current.
+    slots: Vec<OnceLock<(Vec<String>, Value)>>,
+}
+
+impl Navs {
+    /// Empty slots for every language of `site`.
+    pub fn new(site: &Site) -> Navs {
+        Navs { slots: (0..site.languages.len() * CARD_DEPTHS).map(|_| OnceLock::new()).collect() }
+    }
+}
+
+/// The navigation of the page at `page_path`, as the templates read it (`label`, `href`, `current`).
+pub fn nav(r: &Renderer, lang: &Language, page_path: &str) -> Value {
+    let root = super::root_of(page_path);
+    let depth = page_path.matches('/').count();
+    let slot = r.site.languages.iter().position(|l| l.code == lang.code).filter(|_| depth < CARD_DEPTHS);
+    let Some(slot) = slot.and_then(|l| r.navs.slots.get(l * CARD_DEPTHS + depth)) else {
+        return nav_value(&nav_items(r, lang), &root, page_path);
+    };
+    let (paths, shared) = slot.get_or_init(|| {
+        let items = nav_items(r, lang);
+        (items.iter().map(|(_, path)| path.clone()).collect(), nav_value(&items, &root, ""))
+    });
+    if paths.iter().any(|p| p == page_path) { nav_value(&nav_items(r, lang), &root, page_path) } else { shared.clone() }
+}
+
+fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
+    let item = |(label, path): &(String, String)| {
+        map([
+            ("label", string(label)),
+            ("href", Value::from(format!("{root}{path}"))),
+            ("current", Value::from(path == current)),
+        ])
+    };
+    list(items.iter().map(item).collect())
+}
+
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let depth = from.matches('/').count();

@@ -172,6 +172,11 @@ impl Site {
         self.article_index.get(slug).map(|&i| &self.articles[i])
     }
 
+    /// Where the article with this slug is in [`Site::articles`], if it is built.
+    pub fn article_position(&self, slug: &str) -> Option<usize> {
+        self.article_index.get(slug).copied()
+    }
+
     /// A site with nothing in it, for tests.
     #[cfg(test)]
     pub fn empty() -> Site {

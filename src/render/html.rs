@@ -11,17 +11,27 @@ use std::ops::Range;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`], appending to `out`: the runs between special characters are copied whole.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]); // `i` is an ASCII byte: a character boundary
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 fn is_arabic(c: char) -> bool {
@@ -32,8 +42,30 @@ fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
 }
 
+/// `rest.find(foreign)`, by a scan for the bytes a character of the foreign
+/// script can start with: the page's own script, most of a text, is never
+/// decoded. (Any ASCII byte or lead byte starts a character.)
+fn find_foreign(rest: &str, dir: Dir) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let at = |i: usize| rest[i..].chars().next().unwrap_or_default();
+    match dir {
+        // Latin: ASCII letters and U+00C0..U+024F (lead bytes C3..C9).
+        Dir::Rtl => (0..bytes.len())
+            .find(|&i| (bytes[i].is_ascii_alphabetic() || (0xC3..=0xC9).contains(&bytes[i])) && is_latin(at(i))),
+        // Arabic: U+0600..U+077F (D8..DD), U+08A0..U+08FF (E0), U+FB50..U+FEFF (EF).
+        Dir::Ltr => (0..bytes.len()).find(|&i| matches!(bytes[i], 0xD8..=0xDD | 0xE0 | 0xEF) && is_arabic(at(i))),
+    }
+}
+
 /// Escapes `text` and isolates runs written in the other direction's script.
 pub fn isolate(text: &str, dir: Dir) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    isolate_into(&mut out, text, dir);
+    out
+}
+
+/// [`isolate`], appending to `out`.
+pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
     let foreign: fn(char) -> bool = match dir {
         Dir::Rtl => is_latin,
         Dir::Ltr => is_arabic,
@@ -47,21 +79,19 @@ pub fn isolate(text: &str, dir: Dir) -> String {
         Dir::Rtl => ("<bdi>", "</bdi>"),
         Dir::Ltr => ("<bdi lang=\"ar\">", "</bdi>"),
     };
-    let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
-    while let Some(start) = rest.find(foreign) {
-        out.push_str(&escape(&rest[..start]));
+    while let Some(start) = find_foreign(rest, dir) {
+        escape_into(out, &rest[..start]);
         let run = &rest[start..];
         let mut end = run.char_indices().find(|&(_, c)| !joins(c)).map_or(run.len(), |(i, _)| i);
         // A run ends on a letter or digit, never on trailing spaces or punctuation.
         end = run[..end].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
         out.push_str(open);
-        out.push_str(&escape(&run[..end]));
+        escape_into(out, &run[..end]);
         out.push_str(close);
         rest = &run[end..];
     }
-    out.push_str(&escape(rest));
-    out
+    escape_into(out, rest);
 }
 
 /// An annotation of a byte range of a passage.
@@ -118,7 +148,7 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
             if end > r.start {
                 break;
             }
-            out.push_str(&isolate(&text[at..end], dir));
+            isolate_into(&mut out, &text[at..end], dir);
             out.push_str(close);
             at = end;
             stack.pop();
@@ -128,11 +158,13 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
         {
             continue; // would not nest inside the open span
         }
-        out.push_str(&isolate(&text[at..r.start], dir));
+        isolate_into(&mut out, &text[at..r.start], dir);
         at = r.start;
         match span {
             Span::Link { href, .. } => {
-                out.push_str(&format!("<a href=\"{}\">", escape(href)));
+                out.push_str("<a href=\"");
+                escape_into(&mut out, href);
+                out.push_str("\">");
                 stack.push((r.end, "</a>"));
             }
             Span::Mark { .. } => {
@@ -142,11 +174,11 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
         }
     }
     while let Some((end, close)) = stack.pop() {
-        out.push_str(&isolate(&text[at..end], dir));
+        isolate_into(&mut out, &text[at..end], dir);
         out.push_str(close);
         at = end;
     }
-    out.push_str(&isolate(&text[at..], dir));
+    isolate_into(&mut out, &text[at..], dir);
     out
 }
 
@@ -159,6 +191,21 @@ mod tests {
         assert_eq!(isolate("أعلنت CENTCOM، أمس", Dir::Rtl), "أعلنت <bdi>CENTCOM</bdi>، أمس");
         assert_eq!(isolate("موقع https://x.org/a.", Dir::Rtl), "موقع <bdi>https://x.org/a</bdi>.");
         assert_eq!(isolate("<b>", Dir::Rtl), "&lt;<bdi>b</bdi>&gt;");
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_find_finds() {
+        let sample = "قال CENTCOM «x» é ĀɏɐÀ ﻼ ﭐ ࢠ ݐ ܐ Ω 😀 abc ١٢";
+        for (i, _) in sample.char_indices() {
+            assert_eq!(find_foreign(&sample[i..], Dir::Rtl), sample[i..].find(is_latin), "{i}");
+            assert_eq!(find_foreign(&sample[i..], Dir::Ltr), sample[i..].find(is_arabic), "{i}");
+        }
+        for c in (0..0x30000).filter_map(char::from_u32) {
+            let s = format!("{c}a");
+            assert_eq!(find_foreign(&s, Dir::Rtl), s.find(is_latin), "{c:?}");
+            let s = format!("{c}ب");
+            assert_eq!(find_foreign(&s, Dir::Ltr), s.find(is_arabic), "{c:?}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod feeds;
 pub mod html;
 pub mod markdown;
 pub mod theme;
+mod values;
 mod views;
 
 use crate::diag::Diagnostic;
@@ -21,11 +22,12 @@ use crate::site::Site;
 pub use crate::snapshot::Extras;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use tera::Value;
 use theme::Theme;
+use values::map;
 
 /// Text in one language, as HTML, with what the template needs to mark it up honestly.
 #[derive(Debug, Clone, Serialize)]
@@ -40,9 +42,44 @@ pub struct Text {
     pub missing: bool,
 }
 
-/// Builds a page's context when the page is rendered, so listing the pages
-/// is cheap and each view model lives only while its page is rendered.
-pub type Context<'r> = Box<dyn Fn() -> Value + Send + Sync + 'r>;
+impl Text {
+    /// As a Tera value, the fields the templates read: `html`, `lang`, `dir`, `missing`.
+    pub fn value(self) -> Value {
+        map([
+            ("html", Value::from(self.html)),
+            ("lang", Value::from(self.lang)),
+            ("dir", Value::from(self.dir)),
+            ("missing", Value::from(self.missing)),
+        ])
+    }
+}
+
+/// Builds a page's context as JSON when the page is rendered (converted for
+/// Tera then), so listing the pages is cheap and each view model lives only
+/// while its page is rendered.
+pub type Context<'r> = Box<dyn Fn() -> serde_json::Value + Send + Sync + 'r>;
+
+/// Builds a page's context as a Tera value when the page is rendered: nothing
+/// to convert, and parts built once (article cards) are shared, not copied.
+pub type Model<'r> = Box<dyn Fn() -> Value + Send + Sync + 'r>;
+
+/// How a page's context is built.
+pub enum PageContext<'r> {
+    /// As JSON, converted for Tera per page.
+    Json(Context<'r>),
+    /// As a Tera value.
+    Tera(Model<'r>),
+}
+
+impl PageContext<'_> {
+    /// The page's view model, built now.
+    fn build(&self) -> Value {
+        match self {
+            PageContext::Json(f) => Value::from_serializable(&f()),
+            PageContext::Tera(f) => f(),
+        }
+    }
+}
 
 /// One page to render: where, in which language, with which template.
 pub struct PageSpec<'a> {
@@ -59,7 +96,7 @@ pub struct PageSpec<'a> {
     /// The same page in every language that has it.
     pub alternates: Vec<(&'a Language, String)>,
     /// Page-specific context, built on demand.
-    pub context: Context<'a>,
+    pub context: PageContext<'a>,
 }
 
 /// What rendering keeps between runs: each page's fingerprint (a hash of its
@@ -116,6 +153,10 @@ pub struct Prepared {
     /// The theme's interface strings of each language code, converted for Tera
     /// once: every page gets them, and a `tera::Value` clone is a reference count.
     strings: BTreeMap<String, tera::Value>,
+    /// Article cards, built when a list first shows them.
+    cards: views::Cards,
+    /// The navigation of each language and folder depth, built when first shown.
+    navs: views::Navs,
 }
 
 /// Where the search index scripts and text shards are.
@@ -136,6 +177,7 @@ impl Prepared {
         let names = add_assets(&theme, &mut files);
         let strings =
             theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
+        let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
         Prepared {
             site,
             links,
@@ -148,6 +190,8 @@ impl Prepared {
             search: Default::default(),
             keep_search,
             strings,
+            cards,
+            navs,
         }
     }
 
@@ -184,6 +228,8 @@ impl Prepared {
             assets: self,
             extras: &self.extras,
             strings: &self.strings,
+            cards: &self.cards,
+            navs: &self.navs,
         }
     }
 
@@ -222,7 +268,7 @@ impl Prepared {
             Some((lang, rest)) => views::page_at(&r, lang, rest)?,
             None => [views::landing(&r), views::not_found(&r)].into_iter().find(|p| p.path == path)?,
         };
-        Some(r.render_page(&page, &(page.context)()).map(String::into_bytes))
+        Some(r.render_page(&page, page.context.build(), &mut Vec::new()))
     }
 
     /// Renders the whole site into memory, reusing from `memo` every page whose view model
@@ -267,11 +313,13 @@ impl Prepared {
         let last = &*memo; // read by every page; written once all are done
         let done: Option<Vec<Done>> = pages
             .par_iter()
-            .map(|page| {
+            // One output buffer per rayon job, reused page after page: a page is
+            // rendered into it, then copied out at its exact size.
+            .map_init(Vec::new, |buffer, page| {
                 if stop() {
                     return None;
                 }
-                let context = (page.context)();
+                let context = page.context.build();
                 let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
                 let previous = last
                     .previous
@@ -279,7 +327,7 @@ impl Prepared {
                     .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
                 let result = match previous {
                     Some(bytes) => Ok((bytes.clone(), false)),
-                    None => r.render_page(page, &context).map(|html| (html.into_bytes(), true)),
+                    None => r.render_page(page, context, buffer).map(|html| (html, true)),
                 };
                 Some((
                     print,
@@ -378,6 +426,10 @@ pub struct Renderer<'a> {
     pub extras: &'a Extras,
     /// The theme's interface strings of each language code, as Tera values.
     strings: &'a BTreeMap<String, tera::Value>,
+    /// Article cards, each built once.
+    cards: &'a views::Cards,
+    /// Navigation lists, each built once.
+    navs: &'a views::Navs,
 }
 
 impl<'a> Renderer<'a> {
@@ -449,52 +501,61 @@ impl<'a> Renderer<'a> {
         // Serializing into a hasher cannot fail: HashWriter never returns an error.
         let banner = views::edition_banner(self, &page.path, page.lang); // snapshot hook
         let _ = serde_json::to_writer(HashWriter(&mut h), &banner);
-        let _ = serde_json::to_writer(HashWriter(&mut h), context);
+        values::hash(context, &mut h);
         h.finish()
     }
 
-    fn render_page(&self, page: &PageSpec, context: &Value) -> Result<String, Diagnostic> {
+    /// Renders `page` through `buffer` (cleared first), returning its bytes. The
+    /// bytes are written straight from Tera: its `render` checks the whole page
+    /// is UTF-8, which it is by construction (every piece written is a `str`).
+    fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);
-        let here = |p: &str| format!("{root}{p}");
-        let nav: Vec<Value> = views::nav_items(self, lang)
-            .into_iter()
-            .map(|(label, path)| json!({"label": label, "href": here(&path), "current": path == page.path}))
+        let here = |p: &str| Value::from(format!("{root}{p}"));
+        let crumbs: Vec<Value> = page
+            .crumbs
+            .iter()
+            .map(|(label, path)| map([("label", values::string(label)), ("href", here(path))]))
             .collect();
-        let crumbs: Vec<Value> =
-            page.crumbs.iter().map(|(label, path)| json!({"label": label, "href": here(path)})).collect();
         let alternates: Vec<Value> = page
             .alternates
             .iter()
             .map(|(l, path)| {
-                json!({"lang": l.code, "dir": l.dir.as_str(), "name": self.string(l, "language_name"),
-                       "href": here(path), "current": l.code == lang.code})
+                map([
+                    ("lang", values::string(&l.code)),
+                    ("dir", Value::from(l.dir.as_str())),
+                    ("name", Value::from(self.string(l, "language_name"))),
+                    ("href", here(path)),
+                    ("current", Value::from(l.code == lang.code)),
+                ])
             })
             .collect();
         let mut ctx = tera::Context::new();
-        ctx.insert("lang", &lang.code);
-        ctx.insert("dir", lang.dir.as_str());
-        ctx.insert("root", &root);
+        ctx.insert_value("lang", values::string(&lang.code));
+        ctx.insert_value("dir", Value::from(lang.dir.as_str()));
+        ctx.insert_value("root", values::string(&root));
         match self.strings.get(&lang.code) {
             Some(strings) => ctx.insert_value("t", strings.clone()),
             None => ctx.insert("t", &BTreeMap::<String, String>::new()),
         }
-        ctx.insert("site_title", &self.plain(&self.site.config.title, lang));
-        ctx.insert("page_title", &page.title);
-        ctx.insert("nav", &nav);
-        ctx.insert("crumbs", &crumbs);
-        ctx.insert("alternates", &alternates);
-        ctx.insert("stylesheet", &here(self.asset("style.css").map_or("", String::as_str)));
-        ctx.insert("page", context);
+        ctx.insert_value("site_title", Value::from(self.plain(&self.site.config.title, lang)));
+        ctx.insert_value("page_title", values::string(&page.title));
+        ctx.insert_value("nav", views::nav(self, lang, &page.path));
+        ctx.insert_value("crumbs", values::list(crumbs));
+        ctx.insert_value("alternates", values::list(alternates));
+        ctx.insert_value("stylesheet", here(self.asset("style.css").map_or("", String::as_str)));
+        ctx.insert_value("page", context);
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
-        self.theme.tera.render(page.template, &ctx).map_err(|e| {
-            Diagnostic::error(
+        buffer.clear();
+        match self.theme.tera.render_to(page.template, &ctx, &mut *buffer) {
+            Ok(()) => Ok(buffer.as_slice().to_vec()),
+            Err(e) => Err(Diagnostic::error(
                 format!("templates/{}", page.template),
                 0,
                 0,
                 format!("rendering {}: {}", page.path, theme::error_chain(&e)),
             )
-            .with_hint("fix the template; the previous site is left as it was")
-        })
+            .with_hint("fix the template; the previous site is left as it was")),
+        }
     }
 }

@@ -97,6 +97,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(super::values::escape_html); // same bytes, written in runs
         if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
             diags.push(
                 Diagnostic::error("themes", 0, 0, format!("template error: {}", error_chain(&e)))

@@ -5,10 +5,11 @@ use super::{article_card, date, href, item, path};
 use crate::link::QuoteSpot;
 use crate::model::{Dir, Language};
 use crate::render::html::{Span, annotate, isolate};
+use crate::render::values::{list, map, string};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, BodyBlock, Passage};
-use serde_json::{Value, json};
 use std::collections::HashMap;
+use tera::Value;
 
 /// Link to where a quote sits, from page `from`.
 pub fn spot_href(from: &str, lang: &Language, article: &str, spot: &Option<QuoteSpot>) -> Option<String> {
@@ -39,14 +40,23 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .topics
         .iter()
         .filter_map(|t| site.topics.get(t).map(|topic| (t, topic)))
-        .map(|(slug, t)| json!({"href": href(&here, &path(lang, &format!("topics/{slug}/index.html"))), "title": r.pick(&t.title, lang)}))
+        .map(|(slug, t)| {
+            map([
+                ("href", Value::from(href(&here, &path(lang, &format!("topics/{slug}/index.html"))))),
+                ("title", r.pick(&t.title, lang).value()),
+            ])
+        })
         .collect();
     let entities: Vec<Value> = r.links.article_entities[&a.slug]
         .iter()
         .filter_map(|(slug, n)| site.entities.get(slug).map(|e| (slug, e, n)))
         .map(|(slug, e, n)| {
-            json!({"href": href(&here, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang),
-                   "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())), "count": n})
+            map([
+                ("href", Value::from(href(&here, &path(lang, &format!("entities/{slug}/index.html"))))),
+                ("name", r.pick(&e.name, lang).value()),
+                ("kind", Value::from(r.string(lang, &format!("kind_{}", e.kind.as_str())))),
+                ("count", Value::from(*n)),
+            ])
         })
         .collect();
     let figure_spots = &r.links.figure_spots[&a.slug];
@@ -55,8 +65,13 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .iter()
         .zip(figure_spots)
         .map(|(f, spot)| {
-            json!({"label": r.pick(&f.label, lang), "value": f.value, "as_of": f.as_of.as_deref().and_then(crate::model::PartialDate::parse).map(|d| date(&d, lang)),
-                   "href": spot_href(&here, lang, &a.slug, spot)})
+            let as_of = f.as_of.as_deref().and_then(crate::model::PartialDate::parse).map(|d| date(&d, lang));
+            map([
+                ("label", r.pick(&f.label, lang).value()),
+                ("value", string(&f.value)),
+                ("as_of", Value::from(as_of)),
+                ("href", Value::from(spot_href(&here, lang, &a.slug, spot))),
+            ])
         })
         .collect();
     let event_spots = &r.links.event_spots[&a.slug];
@@ -66,7 +81,12 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .zip(event_spots)
         .filter_map(|(e, spot)| {
             let d = crate::model::PartialDate::parse(&e.date)?;
-            Some((d, json!({"date": date(&d, lang), "text": r.pick(&e.text, lang), "href": spot_href(&here, lang, &a.slug, spot)})))
+            let event = map([
+                ("date", date(&d, lang)),
+                ("text", r.pick(&e.text, lang).value()),
+                ("href", Value::from(spot_href(&here, lang, &a.slug, spot))),
+            ]);
+            Some((d, event))
         })
         .collect();
     events.sort_by_key(|x| x.0);
@@ -76,29 +96,36 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .map(|x| article_card(r, x, lang, &here))
         .collect();
     let original = &a.original;
-    let source = m
-        .source
-        .as_ref()
-        .map(|s| json!({"name": r.pick(&s.name, lang), "via": s.via.as_ref().map(|v| r.pick(v, lang)), "url": s.url}));
-    json!({
-        "title": r.pick(&m.title, lang),
-        "date": date(&a.date, lang),
-        "date_note": m.date_note.as_ref().map(|n| r.pick(n, lang)),
-        "source": source,
-        "draft": m.draft,
-        "summary": r.pick_md(&m.summary, lang),
-        "key_points": m.key_points.iter().map(|k| r.pick_inline_md(k, lang)).collect::<Vec<_>>(),
-        "topics": topics,
-        "entities": entities,
-        "figures": figures,
-        "events": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        "related": related,
-        "original": {
-            "lang": original.code, "dir": original.dir.as_str(),
-            "title": a.original_title.as_deref().map(|t| isolate(t, original.dir)),
-            "blocks": original_blocks(r, a, lang, &here, original.dir),
-        },
-    })
+    let source = m.source.as_ref().map(|s| {
+        map([
+            ("name", r.pick(&s.name, lang).value()),
+            ("via", Value::from(s.via.as_ref().map(|v| r.pick(v, lang).value()))),
+            ("url", Value::from(s.url.as_deref())),
+        ])
+    });
+    map([
+        ("title", r.pick(&m.title, lang).value()),
+        ("date", date(&a.date, lang)),
+        ("date_note", Value::from(m.date_note.as_ref().map(|n| r.pick(n, lang).value()))),
+        ("source", Value::from(source)),
+        ("draft", Value::from(m.draft)),
+        ("summary", r.pick_md(&m.summary, lang).value()),
+        ("key_points", list(m.key_points.iter().map(|k| r.pick_inline_md(k, lang).value()).collect())),
+        ("topics", list(topics)),
+        ("entities", list(entities)),
+        ("figures", list(figures)),
+        ("events", list(events.into_iter().map(|(_, v)| v).collect())),
+        ("related", list(related)),
+        (
+            "original",
+            map([
+                ("lang", string(&original.code)),
+                ("dir", Value::from(original.dir.as_str())),
+                ("title", Value::from(a.original_title.as_deref().map(|t| isolate(t, original.dir)))),
+                ("blocks", list(original_blocks(r, a, lang, &here, original.dir))),
+            ]),
+        ),
+    ])
 }
 
 /// The original text as blocks of annotated HTML.
@@ -114,15 +141,17 @@ fn original_blocks(r: &Renderer, a: &Article, lang: &Language, here: &str, dir: 
             let target = path(lang, &format!("entities/{}/index.html", m.entity));
             spans.push(Span::Link { range: m.range.clone(), href: href(here, &target) });
         }
-        json!({"id": p.id, "html": annotate(&p.text, &spans, dir)})
+        map([("id", string(&p.id)), ("html", Value::from(annotate(&p.text, &spans, dir)))])
     };
     a.body
         .iter()
         .map(|b| match b {
-            BodyBlock::Heading(p) => json!({"kind": "heading", "passage": passage(p)}),
-            BodyBlock::Paragraph(p) => json!({"kind": "paragraph", "passage": passage(p)}),
-            BodyBlock::Quote(p) => json!({"kind": "quote", "passage": passage(p)}),
-            BodyBlock::List(items) => json!({"kind": "list", "items": items.iter().map(passage).collect::<Vec<_>>()}),
+            BodyBlock::Heading(p) => map([("kind", Value::from("heading")), ("passage", passage(p))]),
+            BodyBlock::Paragraph(p) => map([("kind", Value::from("paragraph")), ("passage", passage(p))]),
+            BodyBlock::Quote(p) => map([("kind", Value::from("quote")), ("passage", passage(p))]),
+            BodyBlock::List(items) => {
+                map([("kind", Value::from("list")), ("items", list(items.iter().map(passage).collect()))])
+            }
         })
         .collect()
 }

@@ -1,14 +1,15 @@
 //! Pages that gather across articles: topics, entities, the timeline, figures.
 
 use super::article::spot_href;
-use super::{article_card, date, href, item, path, section};
+use super::{article_card, date, href, item, path, section_model};
 use crate::link::QuoteSpot;
 use crate::model::{EntityFile, EntityKind, Event, Language, PartialDate, TopicFile};
 use crate::render::html::{Span, annotate};
+use crate::render::values::{list, map, string};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, Site};
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use tera::Value;
 
 /// Topics by `order`, then slug.
 pub fn topics_in_order(site: &Site) -> Vec<(&String, &TopicFile)> {
@@ -19,9 +20,11 @@ pub fn topics_in_order(site: &Site) -> Vec<(&String, &TopicFile)> {
 
 fn entity_link(r: &Renderer, lang: &Language, from: &str, slug: &str, n: usize) -> Option<Value> {
     let e = r.site.entities.get(slug)?;
-    Some(
-        json!({"href": href(from, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang), "count": n}),
-    )
+    Some(map([
+        ("href", Value::from(href(from, &path(lang, &format!("entities/{slug}/index.html"))))),
+        ("name", r.pick(&e.name, lang).value()),
+        ("count", Value::from(n)),
+    ]))
 }
 
 /// Events of some articles, by date, each with a link to the words that report it.
@@ -44,9 +47,14 @@ fn timeline_entries<'x>(
     entries
         .into_iter()
         .map(|(d, slug, _, e, spot, a)| {
-            json!({"date": date(&d, lang), "text": r.pick(&e.text, lang),
-                   "source": {"title": r.pick(&a.meta.title, lang), "outlet": a.meta.source.as_ref().map(|s| r.pick(&s.name, lang)),
-                              "href": spot_href(from, lang, slug, spot).unwrap_or_else(|| href(from, &path(lang, &format!("articles/{slug}/index.html"))))}})
+            let link = spot_href(from, lang, slug, spot)
+                .unwrap_or_else(|| href(from, &path(lang, &format!("articles/{slug}/index.html"))));
+            let source = map([
+                ("title", r.pick(&a.meta.title, lang).value()),
+                ("outlet", Value::from(a.meta.source.as_ref().map(|s| r.pick(&s.name, lang).value()))),
+                ("href", Value::from(link)),
+            ]);
+            map([("date", date(&d, lang)), ("text", r.pick(&e.text, lang).value()), ("source", source)])
         })
         .collect()
 }
@@ -78,12 +86,16 @@ pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>>
             .map(|(slug, topic)| {
                 let here = path(lang, &format!("topics/{slug}/index.html"));
                 let count = r.site.articles.iter().filter(|a| a.meta.topics.contains(slug)).count();
-                json!({"href": href(&index_path, &here), "title": r.pick(&topic.title, lang), "count": count})
+                map([
+                    ("href", Value::from(href(&index_path, &here))),
+                    ("title", r.pick(&topic.title, lang).value()),
+                    ("count", Value::from(count)),
+                ])
             })
             .collect();
-        json!({"topics": cards})
+        map([("topics", list(cards))])
     };
-    pages.push(section(r, lang, "topics/index.html", "topics.html", "nav_topics", Box::new(index)));
+    pages.push(section_model(r, lang, "topics/index.html", "topics.html", "nav_topics", Box::new(index)));
     pages
 }
 
@@ -102,13 +114,13 @@ fn topic_context(r: &Renderer, lang: &Language, slug: &String, topic: &TopicFile
     key.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
     let entities: Vec<Value> =
         key.into_iter().take(15).filter_map(|(e, n)| entity_link(r, lang, &here, e, n)).collect();
-    json!({
-        "title": r.pick(&topic.title, lang),
-        "summary": r.pick_md(&topic.summary, lang),
-        "articles": by_date.iter().map(|a| article_card(r, a, lang, &here)).collect::<Vec<_>>(),
-        "entities": entities,
-        "timeline": timeline_entries(r, lang, &here, articles.iter().copied()),
-    })
+    map([
+        ("title", r.pick(&topic.title, lang).value()),
+        ("summary", r.pick_md(&topic.summary, lang).value()),
+        ("articles", list(by_date.iter().map(|a| article_card(r, a, lang, &here)).collect())),
+        ("entities", list(entities)),
+        ("timeline", list(timeline_entries(r, lang, &here, articles.iter().copied()))),
+    ])
 }
 
 /// Up to this many snippets per article on an entity page.
@@ -138,7 +150,7 @@ fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -
 /// The entity index and one page per entity.
 pub fn entity_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
     let mut pages: Vec<PageSpec> = r.site.entities.iter().map(|(slug, e)| entity_page(r, lang, slug, e)).collect();
-    pages.push(section(
+    pages.push(section_model(
         r,
         lang,
         "entities/index.html",
@@ -156,16 +168,23 @@ fn entity_index(r: &Renderer, lang: &Language) -> Value {
     for (slug, e) in &r.site.entities {
         let here = path(lang, &format!("entities/{slug}/index.html"));
         let count = r.links.entity_articles.get(slug).map_or(0, Vec::len);
-        groups
-            .entry(e.kind)
-            .or_default()
-            .push(json!({"href": href(&index_path, &here), "name": r.pick(&e.name, lang), "count": count}));
+        groups.entry(e.kind).or_default().push(map([
+            ("href", Value::from(href(&index_path, &here))),
+            ("name", r.pick(&e.name, lang).value()),
+            ("count", Value::from(count)),
+        ]));
     }
     let groups: Vec<Value> = groups
         .into_iter()
-        .map(|(kind, list)| json!({"kind": r.string(lang, &format!("kinds_{}", kind.as_str())), "id": kind.as_str(), "entities": list}))
+        .map(|(kind, entities)| {
+            map([
+                ("kind", Value::from(r.string(lang, &format!("kinds_{}", kind.as_str())))),
+                ("id", Value::from(kind.as_str())),
+                ("entities", list(entities)),
+            ])
+        })
         .collect();
-    json!({"groups": groups})
+    map([("groups", list(groups))])
 }
 
 fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) -> Value {
@@ -182,11 +201,20 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
                 for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
                     if snippets.len() < SNIPPETS_PER_ARTICLE {
                         let target = path(lang, &format!("articles/{}/index.html", a.slug));
-                        snippets.push(json!({"html": snippet(&p.text, &m.range, original.dir), "href": format!("{}#{}", href(&here, &target), p.id)}));
+                        snippets.push(map([
+                            ("html", Value::from(snippet(&p.text, &m.range, original.dir))),
+                            ("href", Value::from(format!("{}#{}", href(&here, &target), p.id))),
+                        ]));
                     }
                 }
             }
-            json!({"card": article_card(r, a, lang, &here), "count": n, "snippets": snippets, "lang": original.code, "dir": original.dir.as_str()})
+            map([
+                ("card", article_card(r, a, lang, &here)),
+                ("count", Value::from(*n)),
+                ("snippets", list(snippets)),
+                ("lang", string(&original.code)),
+                ("dir", Value::from(original.dir.as_str())),
+            ])
         })
         .collect();
     let co: Vec<Value> = r
@@ -202,30 +230,31 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
         .languages
         .iter()
         .flat_map(|l| e.aliases.get(&l.code).into_iter().flatten().map(move |a| (l, a)))
-        .map(|(l, a)| json!({"text": a, "lang": l.code, "dir": l.dir.as_str()}))
+        .map(|(l, a)| map([("text", string(a)), ("lang", string(&l.code)), ("dir", Value::from(l.dir.as_str()))]))
         .collect();
-    json!({
-        "name": r.pick(&e.name, lang),
-        "kind": r.string(lang, &format!("kind_{}", e.kind.as_str())),
-        "description": r.pick_md(&e.description, lang),
-        "aliases": aliases,
-        "articles": articles,
-        "cooccurring": co,
-    })
+    map([
+        ("name", r.pick(&e.name, lang).value()),
+        ("kind", Value::from(r.string(lang, &format!("kind_{}", e.kind.as_str())))),
+        ("description", r.pick_md(&e.description, lang).value()),
+        ("aliases", list(aliases)),
+        ("articles", list(articles)),
+        ("cooccurring", list(co)),
+    ])
 }
 
 /// Every event of every article, by date.
 pub fn timeline_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
     let context = move || {
         let here = path(lang, "timeline/index.html");
-        json!({"events": timeline_entries(r, lang, &here, r.site.articles.iter())})
+        map([("events", list(timeline_entries(r, lang, &here, r.site.articles.iter())))])
     };
-    section(r, lang, "timeline/index.html", "timeline.html", "nav_timeline", Box::new(context))
+    section_model(r, lang, "timeline/index.html", "timeline.html", "nav_timeline", Box::new(context))
 }
 
 /// Figures by metric, side by side across sources; disagreements flagged.
 pub fn figures_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
-    section(r, lang, "figures/index.html", "figures.html", "nav_figures", Box::new(move || figures_context(r, lang)))
+    let context = Box::new(move || figures_context(r, lang));
+    section_model(r, lang, "figures/index.html", "figures.html", "nav_figures", context)
 }
 
 fn figures_context(r: &Renderer, lang: &Language) -> Value {
@@ -238,15 +267,16 @@ fn figures_context(r: &Renderer, lang: &Language) -> Value {
     by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
     for a in by_date {
         for (f, spot) in a.meta.figures.iter().zip(&r.links.figure_spots[&a.slug]) {
-            labels.entry(&f.metric).or_insert_with(|| json!(r.pick(&f.label, lang)));
+            labels.entry(&f.metric).or_insert_with(|| r.pick(&f.label, lang).value());
             values.entry(&f.metric).or_default().push((f.as_of.as_deref(), &f.value));
-            metrics.entry(&f.metric).or_default().push(json!({
-                "value": f.value,
-                "label": r.pick(&f.label, lang),
-                "as_of": f.as_of.as_deref().and_then(PartialDate::parse).map(|d| date(&d, lang)),
-                "article": article_card(r, a, lang, &here),
-                "href": spot_href(&here, lang, &a.slug, spot),
-            }));
+            let as_of = f.as_of.as_deref().and_then(PartialDate::parse).map(|d| date(&d, lang));
+            metrics.entry(&f.metric).or_default().push(map([
+                ("value", string(&f.value)),
+                ("label", r.pick(&f.label, lang).value()),
+                ("as_of", Value::from(as_of)),
+                ("article", article_card(r, a, lang, &here)),
+                ("href", Value::from(spot_href(&here, lang, &a.slug, spot))),
+            ]));
         }
     }
     let (mut compared, mut single) = (Vec::new(), Vec::new());
@@ -260,9 +290,13 @@ fn figures_context(r: &Renderer, lang: &Language) -> Value {
             .enumerate()
             .any(|(i, x)| distinct[i + 1..].iter().any(|y| x.0 == y.0 && crate::model::values_conflict(x.1, y.1)));
         let several = reports.len() > 1;
-        let entry =
-            json!({"id": format!("m-{metric}"), "label": labels[metric], "reports": reports, "disagree": disagree});
+        let entry = map([
+            ("id", Value::from(format!("m-{metric}"))),
+            ("label", labels[metric].clone()),
+            ("reports", list(reports)),
+            ("disagree", Value::from(disagree)),
+        ]);
         if several { compared.push(entry) } else { single.push(entry) }
     }
-    json!({"compared": compared, "single": single})
+    map([("compared", list(compared)), ("single", list(single))])
 }

@@ -3,7 +3,7 @@
 
 use super::{crumbs, date, everywhere, href, path, section};
 use crate::model::{Language, Localized, PartialDate};
-use crate::render::{PageSpec, Renderer, root_of};
+use crate::render::{PageContext, PageSpec, Renderer, root_of};
 use crate::snapshot::changes::{Changes, Named};
 use crate::snapshot::manifest::Manifest;
 use serde_json::{Value, json};
@@ -105,7 +105,7 @@ fn changes_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         template: "changes.html",
         lang,
         alternates: everywhere(r, CHANGES),
-        context: Box::new(move || changes_context(r, lang)),
+        context: PageContext::Json(Box::new(move || changes_context(r, lang))),
     }
 }
 

@@ -6,10 +6,12 @@ mod collections;
 mod editions;
 pub mod search; // search page and index scripts
 
-use super::{Context, PageSpec, Renderer, Text, dates};
+use super::values::{list, map, string};
+use super::{Context, Model, PageContext, PageSpec, Renderer, Text, dates};
 use crate::model::{Language, PartialDate};
-use crate::site::Article;
-use serde_json::{Value, json};
+use crate::site::{Article, Site};
+use std::sync::OnceLock;
+use tera::Value;
 
 pub use article::{article_page, article_pages};
 pub use collections::{entity_page, entity_pages, figures_page, timeline_page, topic_page, topic_pages};
@@ -48,7 +50,7 @@ pub fn nav_items(r: &Renderer, lang: &Language) -> Vec<(String, String)> {
 
 /// A date for display and for `datetime`.
 pub fn date(d: &PartialDate, lang: &Language) -> Value {
-    json!({"iso": d.to_string(), "text": dates::format(d, &lang.code)})
+    map([("iso", Value::from(d.to_string())), ("text", Value::from(dates::format(d, &lang.code)))])
 }
 
 /// Trail home → … for breadcrumbs.
@@ -66,6 +68,28 @@ pub fn section<'r>(
     template: &'static str,
     title_key: &str,
     context: Context<'r>,
+) -> PageSpec<'r> {
+    section_of(r, lang, rest, (template, title_key), PageContext::Json(context))
+}
+
+/// [`section`] with a view model built as a Tera value.
+pub fn section_model<'r>(
+    r: &'r Renderer,
+    lang: &'r Language,
+    rest: &str,
+    template: &'static str,
+    title_key: &str,
+    context: Model<'r>,
+) -> PageSpec<'r> {
+    section_of(r, lang, rest, (template, title_key), PageContext::Tera(context))
+}
+
+fn section_of<'r>(
+    r: &'r Renderer,
+    lang: &'r Language,
+    rest: &str,
+    (template, title_key): (&'static str, &str),
+    context: PageContext<'r>,
 ) -> PageSpec<'r> {
     PageSpec {
         title: r.string(lang, title_key),
@@ -113,7 +137,7 @@ pub fn item<'r>(
     section: (&str, &str),
     rest: &str,
     (template, title): (&'static str, String),
-    context: Context<'r>,
+    context: Model<'r>,
 ) -> PageSpec<'r> {
     PageSpec {
         title,
@@ -122,20 +146,101 @@ pub fn item<'r>(
         template,
         lang,
         alternates: everywhere(r, rest),
-        context,
+        context: PageContext::Tera(context),
     }
+}
+
+/// Folder depths of the pages whose article cards are kept (`en/topics/x/index.html`: 3).
+const CARD_DEPTHS: usize = 4;
+
+/// Article cards, each built once per (article, language, folder depth of the
+/// page that shows it) and then shared by every list that shows it: a topic,
+/// entity, index, figures or related list would otherwise pick, isolate,
+/// escape and format the same card anew.
+pub struct Cards {
+    slots: Vec<OnceLock<Value>>,
+    languages: usize,
+}
+
+impl Cards {
+    /// Empty slots for every article of `site`.
+    pub fn new(site: &Site) -> Cards {
+        let languages = site.languages.len();
+        Cards {
+            slots: (0..site.articles.len() * languages * CARD_DEPTHS).map(|_| OnceLock::new()).collect(),
+            languages,
+        }
+    }
+
+    fn slot(&self, site: &Site, a: &Article, lang: &Language, depth: usize) -> Option<&OnceLock<Value>> {
+        let i = site.article_position(&a.slug)?;
+        let l = site.languages.iter().position(|x| x.code == lang.code)?;
+        if depth >= CARD_DEPTHS {
+            return None;
+        }
+        self.slots.get((i * self.languages + l) * CARD_DEPTHS + depth)
+    }
+}
+
+/// The navigation of every page at one folder depth of one language, built
+/// once: only the pages it lists (which it marks current) get their own.
+pub struct Navs {
+    /// Per (language, depth): the site paths it lists, and the list with none current.
+    slots: Vec<OnceLock<(Vec<String>, Value)>>,
+}
+
+impl Navs {
+    /// Empty slots for every language of `site`.
+    pub fn new(site: &Site) -> Navs {
+        Navs { slots: (0..site.languages.len() * CARD_DEPTHS).map(|_| OnceLock::new()).collect() }
+    }
+}
+
+/// The navigation of the page at `page_path`, as the templates read it (`label`, `href`, `current`).
+pub fn nav(r: &Renderer, lang: &Language, page_path: &str) -> Value {
+    let root = super::root_of(page_path);
+    let depth = page_path.matches('/').count();
+    let slot = r.site.languages.iter().position(|l| l.code == lang.code).filter(|_| depth < CARD_DEPTHS);
+    let Some(slot) = slot.and_then(|l| r.navs.slots.get(l * CARD_DEPTHS + depth)) else {
+        return nav_value(&nav_items(r, lang), &root, page_path);
+    };
+    let (paths, shared) = slot.get_or_init(|| {
+        let items = nav_items(r, lang);
+        (items.iter().map(|(_, path)| path.clone()).collect(), nav_value(&items, &root, ""))
+    });
+    if paths.iter().any(|p| p == page_path) { nav_value(&nav_items(r, lang), &root, page_path) } else { shared.clone() }
+}
+
+fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
+    let item = |(label, path): &(String, String)| {
+        map([
+            ("label", string(label)),
+            ("href", Value::from(format!("{root}{path}"))),
+            ("current", Value::from(path == current)),
+        ])
+    };
+    list(items.iter().map(item).collect())
 }
 
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
-    let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang));
-    json!({
-        "href": format!("{}{}", super::root_of(from), path(lang, &format!("articles/{}/index.html", a.slug))),
-        "title": r.pick(&a.meta.title, lang),
-        "date": date(&a.date, lang),
-        "source": source,
-        "draft": a.meta.draft,
-    })
+    let depth = from.matches('/').count();
+    match r.cards.slot(r.site, a, lang, depth) {
+        Some(slot) => slot.get_or_init(|| new_card(r, a, lang, depth)).clone(),
+        None => new_card(r, a, lang, depth),
+    }
+}
+
+fn new_card(r: &Renderer, a: &Article, lang: &Language, depth: usize) -> Value {
+    let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang).value());
+    let href = format!("{}{}", "../".repeat(depth), path(lang, &format!("articles/{}/index.html", a.slug)));
+    map([
+        ("href", Value::from(href)),
+        ("title", r.pick(&a.meta.title, lang).value()),
+        ("date", date(&a.date, lang)),
+        ("source", Value::from(source)),
+        ("draft", Value::from(a.meta.draft)),
+    ])
 }
 
 /// A link from page `from` to site path `to`.
@@ -166,7 +271,7 @@ fn home<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         lang,
         crumbs: vec![],
         alternates: everywhere(r, "index.html"),
-        context: Box::new(move || home_context(r, lang)),
+        context: PageContext::Tera(Box::new(move || home_context(r, lang))),
     }
 }
 
@@ -176,8 +281,11 @@ fn home_context(r: &Renderer, lang: &Language) -> Value {
     let topics: Vec<Value> = collections::topics_in_order(site)
         .into_iter()
         .map(|(slug, t)| {
-            json!({"href": href(&here, &path(lang, &format!("topics/{slug}/index.html"))),
-                   "title": r.pick(&t.title, lang), "lead": lead(r.pick_md(&t.summary, lang))})
+            map([
+                ("href", Value::from(href(&here, &path(lang, &format!("topics/{slug}/index.html"))))),
+                ("title", r.pick(&t.title, lang).value()),
+                ("lead", lead(r.pick_md(&t.summary, lang)).value()),
+            ])
         })
         .collect();
     let latest: Vec<Value> = site.articles.iter().take(10).map(|a| article_card(r, a, lang, &here)).collect();
@@ -188,10 +296,19 @@ fn home_context(r: &Renderer, lang: &Language) -> Value {
         .filter_map(|(slug, n)| site.entities.get(slug).map(|e| (slug, e, n)))
         .take(12)
         .map(|(slug, e, n)| {
-            json!({"href": href(&here, &path(lang, &format!("entities/{slug}/index.html"))), "name": r.pick(&e.name, lang), "count": n})
+            map([
+                ("href", Value::from(href(&here, &path(lang, &format!("entities/{slug}/index.html"))))),
+                ("name", r.pick(&e.name, lang).value()),
+                ("count", Value::from(n)),
+            ])
         })
         .collect();
-    json!({"description": r.pick(&site.config.description, lang), "topics": topics, "latest": latest, "entities": entities})
+    map([
+        ("description", r.pick(&site.config.description, lang).value()),
+        ("topics", list(topics)),
+        ("latest", list(latest)),
+        ("entities", list(entities)),
+    ])
 }
 
 /// The first paragraph of rendered Markdown, for a teaser.
@@ -206,9 +323,9 @@ fn articles_index<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
     let context = move || {
         let here = path(lang, "articles/index.html");
         let articles: Vec<Value> = r.site.articles.iter().map(|a| article_card(r, a, lang, &here)).collect();
-        json!({"articles": articles})
+        map([("articles", list(articles))])
     };
-    section(r, lang, "articles/index.html", "articles.html", "nav_articles", Box::new(context))
+    section_model(r, lang, "articles/index.html", "articles.html", "nav_articles", Box::new(context))
 }
 
 fn free_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
@@ -229,7 +346,9 @@ fn free_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
                 .filter(|l| versions.contains_key(&l.code))
                 .map(|l| (l, path(l, &rest)))
                 .collect(),
-            context: Box::new(move || json!({"body": super::markdown::to_html(body, lang.dir)})),
+            context: PageContext::Tera(Box::new(move || {
+                map([("body", Value::from(super::markdown::to_html(body, lang.dir)))])
+            })),
         });
     }
     pages
@@ -245,7 +364,7 @@ pub fn landing<'r>(r: &'r Renderer) -> PageSpec<'r> {
         title: r.plain(&r.site.config.title, default),
         crumbs: vec![],
         alternates: vec![],
-        context: Box::new(move || landing_context(r)),
+        context: PageContext::Tera(Box::new(move || landing_context(r))),
     }
 }
 
@@ -255,12 +374,17 @@ fn landing_context(r: &Renderer) -> Value {
         .languages
         .iter()
         .map(|l| {
-            json!({"lang": l.code, "dir": l.dir.as_str(), "href": path(l, "index.html"),
-                   "title": r.pick(&r.site.config.title, l), "description": r.pick(&r.site.config.description, l),
-                   "enter": r.string(l, "enter")})
+            map([
+                ("lang", string(&l.code)),
+                ("dir", Value::from(l.dir.as_str())),
+                ("href", Value::from(path(l, "index.html"))),
+                ("title", r.pick(&r.site.config.title, l).value()),
+                ("description", r.pick(&r.site.config.description, l).value()),
+                ("enter", Value::from(r.string(l, "enter"))),
+            ])
         })
         .collect();
-    json!({"homes": homes})
+    map([("homes", list(homes))])
 }
 
 /// `404.html`, at the root, pointing at every language's home.

@@ -36,38 +36,117 @@ fn fold_char(c: char) -> Option<char> {
     })
 }
 
-/// [`fold_char`] for the characters that dominate the input (ASCII and the basic
-/// Arabic block), which NFKC and lower-casing leave alone except for ASCII capitals;
-/// `None` when the general path must decide. Skipping the per-character NFKC and
-/// Unicode case tables makes folding several times faster.
-fn fold_simple(c: char) -> Option<Option<char>> {
-    match c {
-        'A'..='Z' => Some(Some(c.to_ascii_lowercase())),
-        '\0'..='\u{7F}' | '\u{0621}'..='\u{063A}' | '\u{0640}'..='\u{0669}' => Some(fold_char(c)),
-        _ => None,
-    }
-}
-
 /// The search normalization: NFKC, no tatweel or harakat, unified alef, ya and
 /// ta marbuta, ASCII digits, lower case, whitespace collapsed to one space.
 pub fn fold(s: &str) -> String {
-    fold_with_map(s).0
+    // [`fold_with_map`] without the map, which the search index, folding
+    // every text, does not need. Most characters fold to themselves: runs of
+    // them are copied as they are, and only the others go one by one.
+    let table = &*SIMPLE;
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true; // trims leading whitespace
+    let mut run = 0; // start of the bytes that fold to themselves, not yet copied
+    let mut at = 0;
+    while at < bytes.len() {
+        let (code, len) = decode_short(bytes, at);
+        if table.get(code as usize) == Some(&code) && (code != u32::from(b' ') || !last_space) {
+            last_space = code == u32::from(b' ');
+            at += len;
+            continue;
+        }
+        out.push_str(&s[run..at]);
+        let Some(c) = s[at..].chars().next() else { break };
+        fold_char_at(table, c, |f| {
+            if collapse(f, &mut last_space) {
+                out.push(f);
+            }
+        });
+        at += c.len_utf8();
+        run = at;
+    }
+    out.push_str(&s[run..]);
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
-/// Appends one folded character that came from byte `at` of the input,
-/// collapsing runs of spaces (and dropping a leading one).
+/// Whether a folded character is kept: a space is not when it follows another
+/// (or starts the text, with `last_space` set at first).
 #[inline]
-fn push_folded(f: char, at: usize, out: &mut String, map: &mut Vec<usize>, last_space: &mut bool) {
-    if f == ' ' {
-        if *last_space {
-            return;
-        }
-        *last_space = true;
-    } else {
-        *last_space = false;
+fn collapse(f: char, last_space: &mut bool) -> bool {
+    let space = f == ' ';
+    let keep = !(space && *last_space);
+    *last_space = space;
+    keep
+}
+
+/// Hands every folded character of `s` to `push` with the byte offset in `s` of
+/// the character it came from; whitespace is not collapsed yet.
+#[inline]
+fn fold_each(s: &str, mut push: impl FnMut(char, usize)) {
+    let table = &*SIMPLE;
+    for (at, c) in s.char_indices() {
+        fold_char_at(table, c, |f| push(f, at));
     }
-    out.push(f);
-    map.extend(std::iter::repeat_n(at, f.len_utf8()));
+}
+
+/// The code point of the character at `at` when it is one or two bytes long
+/// (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic), else `u32::MAX`; and its length.
+#[inline]
+fn decode_short(bytes: &[u8], at: usize) -> (u32, usize) {
+    let b = bytes[at];
+    match bytes.get(at + 1) {
+        _ if b < 0x80 => (u32::from(b), 1),
+        Some(&next) if b & 0xE0 == 0xC0 => ((u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F), 2),
+        _ => (u32::MAX, 0),
+    }
+}
+
+/// Hands the folded characters of `c` to `push`.
+#[inline]
+fn fold_char_at(table: &[u32], c: char, mut push: impl FnMut(char)) {
+    match table.get(c as usize) {
+        Some(&DROPPED) => {}
+        Some(&f) if f != GENERAL => push(char::from_u32(f).unwrap_or(' ')),
+        _ => {
+            let mut tmp = [0u8; 4];
+            for n in c.encode_utf8(&mut tmp).nfkc() {
+                let Some(f) = fold_char(n) else { continue };
+                f.to_lowercase().for_each(&mut push);
+            }
+        }
+    }
+}
+
+/// In [`SIMPLE`]: the character folds to nothing.
+const DROPPED: u32 = u32::MAX;
+/// In [`SIMPLE`]: the character folds to more than one (NFKC, lower case).
+const GENERAL: u32 = u32::MAX - 1;
+
+/// The folded character of every character below U+0680 (one or two bytes in
+/// UTF-8: ASCII, Latin, Arabic), by code point: one table lookup instead of
+/// NFKC, the case tables and a dozen range tests per character.
+static SIMPLE: std::sync::LazyLock<Vec<u32>> = std::sync::LazyLock::new(|| {
+    (0..0x680u32)
+        .map(|code| {
+            let Some(c) = char::from_u32(code) else { return GENERAL };
+            let mut folded = fold_general(c);
+            match (folded.next(), folded.next()) {
+                (None, _) => DROPPED,
+                (Some(f), None) => u32::from(f),
+                (Some(_), Some(_)) => GENERAL,
+            }
+        })
+        .collect()
+});
+
+/// The folded characters of one character: NFKC, [`fold_char`], lower case.
+fn fold_general(c: char) -> impl Iterator<Item = char> {
+    let mut tmp = [0u8; 4];
+    let nfkc: Vec<char> = c.encode_utf8(&mut tmp).nfkc().collect();
+    nfkc.into_iter().filter_map(fold_char).flat_map(char::to_lowercase)
 }
 
 /// Like [`fold`], and for every byte of the result the byte offset in `s` of
@@ -77,22 +156,12 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
     let mut map = Vec::with_capacity(s.len() + 1);
     let mut last_space = true; // trims leading whitespace
-    for (at, c) in s.char_indices() {
-        if let Some(f) = fold_simple(c) {
-            // Fast path, same result as below: `c` is its own NFKC and lower case.
-            if let Some(f) = f {
-                push_folded(f, at, &mut out, &mut map, &mut last_space);
-            }
-            continue;
+    fold_each(s, |f, at| {
+        if collapse(f, &mut last_space) {
+            out.push(f);
+            map.extend(std::iter::repeat_n(at, f.len_utf8()));
         }
-        let mut tmp = [0u8; 4];
-        for n in c.encode_utf8(&mut tmp).nfkc() {
-            let Some(f) = fold_char(n) else { continue };
-            for f in f.to_lowercase() {
-                push_folded(f, at, &mut out, &mut map, &mut last_space);
-            }
-        }
-    }
+    });
     if out.ends_with(' ') {
         out.pop();
         map.pop();
@@ -114,18 +183,23 @@ mod tests {
         assert_eq!(fold("  CENTCOM \n  said "), "centcom said");
     }
 
-    /// The general path of `fold_with_map` for one character, without the fast path.
-    fn fold_general(c: char) -> String {
-        let mut tmp = [0u8; 4];
-        c.encode_utf8(&mut tmp).nfkc().filter_map(fold_char).flat_map(char::to_lowercase).collect()
+    #[test]
+    fn table_agrees_with_nfkc_and_lower_case() {
+        for c in (0..=0x2FFFu32).filter_map(char::from_u32) {
+            let mut fast = String::new();
+            fold_each(c.encode_utf8(&mut [0u8; 4]), |f, _| fast.push(f));
+            assert_eq!(fast, fold_general(c).collect::<String>(), "U+{:04X}", c as u32);
+        }
     }
 
-    #[test]
-    fn fast_path_agrees_with_nfkc_and_lower_case() {
-        for c in (0..=0x2FFFu32).filter_map(char::from_u32) {
-            if let Some(fast) = fold_simple(c) {
-                assert_eq!(fast.map(String::from).unwrap_or_default(), fold_general(c), "U+{:04X}", c as u32);
-            }
+    proptest::proptest! {
+        /// `fold` is `fold_with_map` without the map, on any text: Arabic with
+        /// marks and digits, Latin, whitespace runs, compatibility forms.
+        #[test]
+        fn fold_is_fold_with_map_without_the_map(s in "[\\u{0600}-\\u{06FF} \\t\\na-zA-Z0-9\\u{FB50}-\\u{FEFF}\\u{2000}-\\u{2070}\\u{00C0}-\\u{017F}]{0,40}") {
+            let (folded, map) = fold_with_map(&s);
+            proptest::prop_assert_eq!(fold(&s), folded.clone());
+            proptest::prop_assert_eq!(map.len(), folded.len() + 1);
         }
     }
 

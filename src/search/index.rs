@@ -24,9 +24,12 @@
 //! with the log of the weight, so the cap costs little). The short field texts
 //! are stored so the page can show and mark a snippet without another file.
 
-use super::terms::for_each_term;
+use super::terms::for_each_folded_term;
+use crate::text::fold;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Weight of a term in a title.
 pub const TITLE_WEIGHT: u32 = 8;
@@ -77,31 +80,59 @@ fn field_row(f: &Field) -> Vec<&str> {
 /// The text shards of `docs`: shard k holds the passages of documents
 /// `k * SHARD_SIZE ..`, by id; a shard is written even when empty, so that
 /// shard k is always the k-th.
+#[cfg(test)]
 pub fn text_shards(docs: &[Document]) -> Vec<String> {
-    use rayon::prelude::*;
-    docs.par_chunks(SHARD_SIZE)
-        .enumerate()
-        .map(|(k, chunk)| {
-            let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| !d.passages.is_empty())
-                .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
-                .collect();
-            // Serializing strings and maps cannot fail.
-            let json = serde_json::to_string(&texts).unwrap_or_default();
-            format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
-        })
-        .collect()
+    docs.chunks(SHARD_SIZE).enumerate().map(|(k, chunk)| text_shard(k, chunk)).collect()
 }
 
-/// A document's terms, each with the weights of the fields it occurs in added up, in term order.
-pub type Weights = Vec<(String, u32)>;
+/// Text shard `k` of [`text_shards`], made of its documents `chunk`.
+pub fn text_shard(k: usize, chunk: &[Document]) -> String {
+    let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.passages.is_empty())
+        .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
+        .collect();
+    // Serializing strings and maps cannot fail.
+    let json = serde_json::to_string(&texts).unwrap_or_default();
+    format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
+}
 
-/// The [`Weights`] of one document: its title and every field and passage.
+/// Terms, each with a weight, in no order, stored in one buffer: one
+/// allocation for all of a document's terms rather than one per term.
+#[derive(Debug, Default)]
+pub struct Weights {
+    /// The terms, one after another.
+    text: String,
+    /// Each term's end in `text`, and its weight.
+    terms: Vec<(usize, u32)>,
+}
+
+impl Weights {
+    /// The (term, weight) pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        let mut start = 0;
+        self.terms.iter().map(move |&(end, weight)| {
+            let term = &self.text[start..end];
+            start = end;
+            (term, weight)
+        })
+    }
+}
+
+/// A document's terms with their weights: those of its title and fields, and
+/// those of its passages, which the languages' documents of an article share.
+/// A term in both counts both weights (see [`Index::from_weights`]).
+#[derive(Debug)]
+pub struct DocWeights {
+    fields: Weights,
+    passages: Arc<Weights>,
+}
+
+/// The [`DocWeights`] of one document: its title and every field and passage.
 #[cfg(test)]
-pub fn weights(doc: &Document) -> Weights {
-    weights_with(doc, &passage_weights(doc))
+pub fn weights(doc: &Document) -> DocWeights {
+    weights_with(doc, &Arc::new(passage_weights(doc)))
 }
 
 /// The weights of a document's passages alone. An article's passages (its
@@ -112,72 +143,63 @@ pub fn passage_weights(doc: &Document) -> Weights {
 }
 
 /// [`weights`] of a document whose [`passage_weights`] are given.
-pub fn weights_with(doc: &Document, passages: &[(String, u32)]) -> Weights {
+pub fn weights_with(doc: &Document, passages: &Arc<Weights>) -> DocWeights {
     let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
         .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
-    // Both lists are in term order: merge them, adding up the terms they share.
-    let fields = sum(texts);
-    let mut out = Vec::with_capacity(fields.len() + passages.len());
-    let mut passages = passages.iter().peekable();
-    for (term, weight) in fields {
-        while let Some((p, w)) = passages.next_if(|(p, _)| *p < term) {
-            out.push((p.clone(), *w));
-        }
-        let shared = passages.next_if(|(p, _)| *p == term).map_or(0, |(_, w)| *w);
-        out.push((term, weight + shared));
-    }
-    out.extend(passages.cloned());
-    out
+    DocWeights { fields: sum(texts), passages: passages.clone() }
 }
 
-/// The terms of `texts`, each with its text's weight per occurrence added up, in term order.
+/// The terms of `texts`, each with its text's weight per occurrence added up.
 fn sum<'t>(texts: impl Iterator<Item = (&'t str, u32)>) -> Weights {
-    // A term is looked up far more often than it is new: a hash map keyed by
-    // `&str` allocates only new terms; sorting once at the end gives term order.
-    let mut weights: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
-    for (text, weight) in texts {
-        for_each_term(text, |term| match weights.get_mut(term) {
-            Some(w) => *w += weight,
-            None => {
-                weights.insert(term.to_string(), weight);
-            }
-        });
+    // The map borrows its keys from the folded texts: a term is copied once,
+    // into the result, however often it occurs.
+    let folded: Vec<(String, u32)> = texts.map(|(text, weight)| (fold(text), weight)).collect();
+    // About one new term per 16 bytes of text (words of 5 letters, 2 bytes each, repeating).
+    let expected = folded.iter().map(|(text, _)| text.len()).sum::<usize>() / 16;
+    let mut weights: rustc_hash::FxHashMap<Cow<str>, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(expected, Default::default());
+    for (text, weight) in &folded {
+        for_each_folded_term(text, |term| *weights.entry(term).or_insert(0) += weight);
     }
-    let mut weights: Weights = weights.into_iter().collect();
-    weights.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    weights
+    let mut out = Weights {
+        text: String::with_capacity(weights.keys().map(|t| t.len()).sum()),
+        terms: Vec::with_capacity(weights.len()),
+    };
+    for (term, weight) in weights {
+        out.text.push_str(&term);
+        out.terms.push((out.text.len(), weight));
+    }
+    out
 }
 
 /// One term's (document id, weight) pairs, in id order.
 type Postings = Vec<(u32, u32)>;
 
-/// Term → (document id, weight), documents in id order.
+/// Term → (document id, weight), documents in id order; terms borrowed from
+/// the documents' [`DocWeights`].
 #[derive(Debug, Default)]
-pub struct Index {
+pub struct Index<'w> {
     /// Postings by term. Hashed, not sorted: the script orders terms as JS
     /// compares them, which is not Rust's string order anyway.
-    pub postings: rustc_hash::FxHashMap<String, Postings>,
+    pub postings: rustc_hash::FxHashMap<&'w str, Postings>,
 }
 
-impl Index {
-    /// Indexes documents; a document's id is its position in `docs`.
-    #[cfg(test)]
-    pub fn build(docs: &[Document]) -> Index {
-        let weights: Vec<Weights> = docs.iter().map(weights).collect();
-        Index::from_weights(weights.iter())
-    }
-
+impl<'w> Index<'w> {
     /// Indexes documents given by their [`weights`], in id order.
-    pub fn from_weights<'w>(docs: impl Iterator<Item = &'w Weights>) -> Index {
-        let mut postings: rustc_hash::FxHashMap<String, Postings> = rustc_hash::FxHashMap::default();
-        for (id, weights) in docs.enumerate() {
+    pub fn from_weights(docs: impl Iterator<Item = &'w DocWeights>) -> Index<'w> {
+        let mut postings: rustc_hash::FxHashMap<&'w str, Postings> = rustc_hash::FxHashMap::default();
+        for (id, doc) in docs.enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for (term, weight) in weights {
-                match postings.get_mut(term) {
-                    Some(list) => list.push((id, *weight)),
-                    None => {
-                        postings.insert(term.clone(), vec![(id, *weight)]);
-                    }
+            for (term, weight) in doc.fields.iter() {
+                postings.entry(term).or_default().push((id, weight));
+            }
+            // A term of the passages that is in the fields too already has this
+            // document's posting, always the last: add to it.
+            for (term, weight) in doc.passages.iter() {
+                let list = postings.entry(term).or_default();
+                match list.last_mut() {
+                    Some((last, w)) if *last == id => *w += weight,
+                    _ => list.push((id, weight)),
                 }
             }
         }
@@ -200,48 +222,92 @@ impl Index {
                 (kind, &d.url, &d.title_lang, &d.title, fields, u8::from(!d.passages.is_empty()))
             })
             .collect();
-        // JS compares strings by UTF-16 code units; binary search there needs this order.
-        // Terms are distinct, so an unstable sort gives the one order; each
-        // term is encoded once, not once per comparison.
-        let mut sorted: Vec<(Vec<u16>, &String, &Postings)> =
-            self.postings.iter().map(|(t, list)| (t.encode_utf16().collect(), t, list)).collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let terms: Vec<&String> = sorted.iter().map(|(_, t, _)| *t).collect();
-        let postings: Vec<Vec<u64>> = sorted
-            .iter()
-            .map(|(_, _, list)| {
-                let mut previous = 0;
-                list.iter()
-                    .map(|&(id, weight)| {
-                        let gap = u64::from(id - previous);
-                        previous = id;
-                        gap * u64::from(MAX_WEIGHT + 1) + u64::from(weight.min(MAX_WEIGHT))
-                    })
-                    .collect()
-            })
-            .collect();
-        let index = Script { lang, dirs, kinds, docs, terms, postings, shard_size: SHARD_SIZE, shards };
-        // Serializing plain strings, numbers and maps cannot fail.
-        let json = serde_json::to_string(&index).unwrap_or_default();
-        format!(
-            "/* nashra search index ({lang}): read by search.js; see src/search/index.rs for the layout. */\nwindow.NASHRA_SEARCH_INDEX = {json};\n"
-        )
+        let mut terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, list)| (*t, list)).collect();
+        sort_as_js(&mut terms);
+        // Written by hand, in the order and form serde_json gave the whole
+        // object: most of the bytes are the terms and the postings' numbers,
+        // which need no intermediate values.
+        let mut out: Vec<u8> = Vec::with_capacity(64 + terms.len() * 24);
+        out.extend_from_slice(b"/* nashra search index (");
+        out.extend_from_slice(lang.as_bytes());
+        out.extend_from_slice(
+            b"): read by search.js; see src/search/index.rs for the layout. */\nwindow.NASHRA_SEARCH_INDEX = ",
+        );
+        out.extend_from_slice(b"{\"lang\":");
+        json(&mut out, &lang);
+        out.extend_from_slice(b",\"dirs\":");
+        json(&mut out, dirs);
+        out.extend_from_slice(b",\"kinds\":");
+        json(&mut out, &kinds);
+        out.extend_from_slice(b",\"docs\":");
+        json(&mut out, &docs);
+        out.extend_from_slice(b",\"terms\":[");
+        for (i, (term, _)) in terms.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json(&mut out, term);
+        }
+        out.extend_from_slice(b"],\"postings\":[");
+        for (i, (_, list)) in terms.iter().enumerate() {
+            out.extend_from_slice(if i > 0 { b",[" } else { b"[" });
+            let mut previous = 0;
+            for (j, &(id, weight)) in list.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                let gap = u64::from(id - previous);
+                previous = id;
+                push_number(&mut out, gap * u64::from(MAX_WEIGHT + 1) + u64::from(weight.min(MAX_WEIGHT)));
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b"],\"shard_size\":");
+        push_number(&mut out, SHARD_SIZE as u64);
+        out.extend_from_slice(b",\"shards\":");
+        json(&mut out, &shards);
+        out.extend_from_slice(b"};\n");
+        // Only UTF-8 went in: strings from serde_json, ASCII around them.
+        String::from_utf8(out).unwrap_or_default()
     }
 }
 
-type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>, u8);
-
-#[derive(Serialize)]
-struct Script<'a> {
-    lang: &'a str,
-    dirs: &'a BTreeMap<String, &'a str>,
-    kinds: Vec<&'a str>,
-    docs: Vec<DocRow<'a>>,
-    terms: Vec<&'a String>,
-    postings: Vec<Vec<u64>>,
-    shard_size: usize,
-    shards: &'a [String],
+/// Sorts terms by UTF-16 code units, as JS compares strings, so that the
+/// page can binary-search them. Terms are distinct, so an unstable sort gives
+/// the one order.
+fn sort_as_js(terms: &mut [(&str, &Postings)]) {
+    // UTF-8 bytes compare as code points, which is UTF-16 order unless a
+    // character at or above U+E000 (lead byte 0xEE or more) meets one above
+    // U+FFFF: without such characters the bytes can be compared directly.
+    if terms.iter().all(|(t, _)| t.bytes().all(|b| b < 0xEE)) {
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    } else {
+        terms.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    }
 }
+
+/// Appends `value` as serde_json writes it.
+fn json(out: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) {
+    // Writing strings, numbers, lists and maps of them into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// Appends a number in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>, u8);
 
 /// Plain text of Markdown: the words, blocks separated by a line break.
 pub fn plain_text(md: &str) -> String {
@@ -276,7 +342,8 @@ mod tests {
     #[test]
     fn postings_weigh_title_above_body() {
         let docs = [doc("التحالف الدولي", "قال إن داعش"), doc("سوريا", "انضمت للتحالف والتحالف")];
-        let index = Index::build(&docs);
+        let weights: Vec<DocWeights> = docs.iter().map(weights).collect();
+        let index = Index::from_weights(weights.iter());
         assert_eq!(index.postings["تحالف"], [(0, TITLE_WEIGHT), (1, 2)]);
         assert_eq!(index.postings["داعش"], [(0, 1)]);
     }
@@ -285,7 +352,8 @@ mod tests {
     fn script_sets_a_global_with_gaps() {
         let docs = [doc("داعش", ""), doc("سوريا", ""), doc("داعش", "")];
         let dirs = BTreeMap::from([("ar".to_string(), "rtl")]);
-        let script = Index::build(&docs).to_script(&docs, "ar", &dirs, &["t0.js".into()]);
+        let weights: Vec<DocWeights> = docs.iter().map(weights).collect();
+        let script = Index::from_weights(weights.iter()).to_script(&docs, "ar", &dirs, &["t0.js".into()]);
         let json = script.split_once(" = ").map(|(_, j)| j.trim_end().trim_end_matches(';')).unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(json).expect("the script holds JSON");
         let at = v["terms"].as_array().unwrap().iter().position(|t| t == "داعش").unwrap();

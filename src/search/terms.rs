@@ -4,7 +4,9 @@
 //! query, step by step; `tests/fixtures/search/vectors.json` holds the cases
 //! both sides must agree on. Change one side, change the other and the vectors.
 
+#[cfg(test)]
 use crate::text::fold;
+use std::borrow::Cow;
 
 /// Shortest term kept: one letter matches too much to be worth indexing.
 const MIN_CHARS: usize = 2;
@@ -17,30 +19,53 @@ const CLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
 const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
 /// The search terms of a text, in order: folded, split into words, each
-/// word's [`stems`] in turn. The index holds these (see [`for_each_term`]).
+/// word's [`stems`] in turn. The index holds these (see [`for_each_folded_term`]).
 #[cfg(test)]
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_term(text, |t| out.push(t.to_string()));
+    for_each_folded_term(&fold(text), |t| out.push(t.into_owned()));
     out
 }
 
-/// [`terms`] without an allocation per term: `f` sees each term in turn.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
-    for word in words(&fold(text)) {
-        for_each_stem(word, &mut f);
+/// [`terms`] of text already folded ([`fold`]), handed to `f` one by one, each
+/// borrowed from it where it can be (all but an English word that ends in
+/// -ies): a caller that keeps the folded text keeps its terms without copying them.
+pub fn for_each_folded_term<'a>(folded: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    // One pass over the bytes finds the words (maximal runs of letters and
+    // digits) and learns what the stemmer needs of each: its length in
+    // characters, and whether it is all Arabic letters or all ASCII lower case.
+    let bytes = folded.as_bytes();
+    let mut word = Word { start: 0, chars: 0, arabic: true, lower: true };
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let (len, letter, arabic, lower) = if b < 0x80 {
+            (1, b.is_ascii_alphanumeric(), false, b.is_ascii_lowercase())
+        } else if let Some(&next) = bytes.get(at + 1)
+            && is_arabic_letter_utf8(b, next)
+        {
+            (2, true, true, false)
+        } else {
+            // `at` is a character boundary: every step is one character long.
+            let c = folded[at..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), c.is_alphanumeric(), false, false)
+        };
+        if letter {
+            if word.chars == 0 {
+                word = Word { start: at, chars: 0, arabic: true, lower: true };
+            }
+            word.chars += 1;
+            word.arabic &= arabic;
+            word.lower &= lower;
+        } else if word.chars > 0 {
+            word.stems(&folded[word.start..at], &mut f);
+            word.chars = 0;
+        }
+        at += len;
     }
-}
-
-/// The words of folded text: maximal runs of letters and digits.
-pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty())
-}
-
-/// `char::is_alphanumeric`, answered without the Unicode tables for ASCII and
-/// the Arabic letters that make up almost every folded text.
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() { c.is_ascii_alphanumeric() } else { is_arabic_letter(c) || c.is_alphanumeric() }
+    if word.chars > 0 {
+        word.stems(&folded[word.start..], &mut f);
+    }
 }
 
 /// The terms one folded word stands for: none when it is too short, usually
@@ -51,66 +76,94 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 pub fn stems(word: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(word, |t| out.push(t.to_string()));
+    let w = Word {
+        start: 0,
+        chars: word.chars().count(),
+        arabic: word.chars().all(is_arabic_letter),
+        lower: word.bytes().all(|b| b.is_ascii_lowercase()),
+    };
+    w.stems(word, |t| out.push(t.into_owned()));
     out
 }
 
-/// [`stems`], each handed to `f` in turn.
-fn for_each_stem(word: &str, mut f: impl FnMut(&str)) {
-    if word.chars().nth(MIN_CHARS - 1).is_none() {
-        return;
-    }
-    if word.chars().all(is_arabic_letter) {
-        if let Some(rest) = ARTICLES.iter().find_map(|a| word.strip_prefix(a).filter(|r| len(r) >= 2)) {
-            return f(strip_suffix(rest));
+/// A word of folded text as [`for_each_folded_term`] finds it.
+struct Word {
+    /// Byte offset of its first letter.
+    start: usize,
+    /// Length in characters.
+    chars: usize,
+    /// All Arabic letters ([`is_arabic_letter`]).
+    arabic: bool,
+    /// All ASCII lower-case letters.
+    lower: bool,
+}
+
+impl Word {
+    /// [`stems`] of `word` (the text of `self`), each handed to `f` in turn.
+    fn stems<'a>(&self, word: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+        if self.chars < MIN_CHARS {
+            return;
         }
-        f(strip_suffix(word));
-        if let Some(rest) = word.strip_prefix(CLITICS).filter(|r| len(r) >= 3) {
-            f(strip_suffix(rest));
+        if self.arabic {
+            // Every letter is two bytes in UTF-8: lengths in letters are bytes / 2.
+            if let Some(rest) = ARTICLES.iter().find_map(|a| word.strip_prefix(a).filter(|r| r.len() >= 2 * 2)) {
+                return f(Cow::Borrowed(strip_suffix(rest)));
+            }
+            f(Cow::Borrowed(strip_suffix(word)));
+            if let Some(rest) = word.strip_prefix(CLITICS).filter(|r| r.len() >= 3 * 2) {
+                f(Cow::Borrowed(strip_suffix(rest)));
+            }
+        } else if self.lower {
+            f(stem_english(word));
+        } else {
+            f(Cow::Borrowed(word));
         }
-    } else if word.bytes().all(|b| b.is_ascii_lowercase()) {
-        f(&stem_english(word));
-    } else {
-        f(word);
     }
 }
 
+/// [`is_arabic_letter`] of the two-byte UTF-8 sequence `lead`, `next`.
+fn is_arabic_letter_utf8(lead: u8, next: u8) -> bool {
+    // U+0621..=U+063A is D8 A1..=D8 BA; U+0641..=U+064A is D9 81..=D9 8A.
+    matches!((lead, next), (0xD8, 0xA1..=0xBA) | (0xD9, 0x81..=0x8A))
+}
+
 /// Arabic letters as they stand after folding (hamza to ya, no marks).
+#[cfg(test)]
 fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')
 }
 
-fn len(s: &str) -> usize {
-    s.chars().count()
-}
-
 /// One Arabic suffix off (after folding ة is ه), when at least three letters remain:
-/// a short word's last letter is too often its own.
+/// a short word's last letter is too often its own. `word` is Arabic letters
+/// alone, two bytes each.
 fn strip_suffix(word: &str) -> &str {
-    SUFFIXES.iter().find_map(|s| word.strip_suffix(s).filter(|r| len(r) >= 3)).unwrap_or(word)
+    SUFFIXES.iter().find_map(|s| word.strip_suffix(s).filter(|r| r.len() >= 3 * 2)).unwrap_or(word)
 }
 
 /// A light English stemmer: plurals, then -ing and -ed, then a final e, so
-/// "states", "stated" and "state" meet at "stat".
-pub fn stem_english(word: &str) -> String {
-    let mut w = word.to_string();
-    if let Some(rest) = w.strip_suffix("ies").filter(|r| r.len() >= 2) {
-        w = format!("{rest}y");
-    } else if let Some(rest) = w.strip_suffix("sses") {
-        w = format!("{rest}ss");
+/// "states", "stated" and "state" meet at "stat". Borrowed from `word` unless
+/// -ies became -y.
+pub fn stem_english(word: &str) -> Cow<'_, str> {
+    if let Some(rest) = word.strip_suffix("ies").filter(|r| r.len() >= 2) {
+        // Nothing below applies to a word that ends in y.
+        return Cow::Owned(format!("{rest}y"));
+    }
+    let mut w = word;
+    if word.ends_with("sses") {
+        w = &word[..word.len() - 2]; // -sses → -ss
     } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && w.len() > 3 {
-        w.pop();
+        w = &w[..w.len() - 1];
     }
     for suffix in ["ing", "ed"] {
         if let Some(rest) = w.strip_suffix(suffix).filter(|r| r.len() >= 3) {
-            w = rest.to_string();
+            w = rest;
             break;
         }
     }
     if let Some(rest) = w.strip_suffix('e').filter(|r| r.len() >= 3) {
-        w = rest.to_string();
+        w = rest;
     }
-    w
+    Cow::Borrowed(w)
 }
 
 #[cfg(test)]
@@ -160,6 +213,47 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "vectors that disagree:\n{}", wrong.join("\n"));
+    }
+
+    /// The stemmer as it was when it copied every word: the borrowing one must agree.
+    fn stem_english_copying(word: &str) -> String {
+        let mut w = word.to_string();
+        if let Some(rest) = w.strip_suffix("ies").filter(|r| r.len() >= 2) {
+            w = format!("{rest}y");
+        } else if let Some(rest) = w.strip_suffix("sses") {
+            w = format!("{rest}ss");
+        } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && w.len() > 3 {
+            w.pop();
+        }
+        for suffix in ["ing", "ed"] {
+            if let Some(rest) = w.strip_suffix(suffix).filter(|r| r.len() >= 3) {
+                w = rest.to_string();
+                break;
+            }
+        }
+        if let Some(rest) = w.strip_suffix('e').filter(|r| r.len() >= 3) {
+            w = rest.to_string();
+        }
+        w
+    }
+
+    proptest::proptest! {
+        /// The one-pass scanner finds the words splitting at every character that
+        /// is not alphanumeric finds, and stems them alike.
+        #[test]
+        fn scanner_agrees_with_splitting(text in "[\\u{0600}-\\u{06FF} a-zA-Z0-9.,\\u{00C0}-\\u{00FF}\\u{0400}-\\u{0410}\\u{4E00}-\\u{4E05}]{0,30}") {
+            let folded = fold(&text);
+            let mut expected = Vec::new();
+            for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                expected.extend(stems(word));
+            }
+            proptest::prop_assert_eq!(terms(&text), expected);
+        }
+
+        #[test]
+        fn english_stems_borrowed_as_copied(word in "[a-z]{0,6}(ies|sses|ss|us|is|s|ing|ed|e|ings|eds|es)?") {
+            proptest::prop_assert_eq!(stem_english(&word).into_owned(), stem_english_copying(&word));
+        }
     }
 
     #[test]

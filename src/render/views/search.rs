@@ -11,9 +11,9 @@ use super::{href, path, section};
 use crate::model::{Language, Localized};
 use crate::output::Output;
 use crate::render::{PageSpec, Renderer};
+use crate::search::index::SHARD_SIZE;
 use crate::search::index::plain_text;
-use crate::search::index::text_shards;
-use crate::search::index::{self, Weights};
+use crate::search::index::{self, DocWeights, Weights};
 use crate::search::{Document, Field, Index};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -48,6 +48,22 @@ fn script_file(stem: &str, script: String) -> (String, Vec<u8>) {
     (format!("assets/{stem}.{short}.js"), script.into_bytes())
 }
 
+/// The content hash in a script's site path, `assets/<stem>.<hash>.js`.
+fn short_hash(target: &str) -> &str {
+    let name = target.strip_suffix(".js").unwrap_or(target);
+    name.rsplit_once('.').map_or("", |(_, hash)| hash)
+}
+
+/// The hash of everything text shard `k` is made from: its documents' passages.
+fn shard_key(k: usize, chunk: &[Document]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    k.hash(&mut h);
+    for doc in chunk {
+        doc.passages.hash(&mut h);
+    }
+    h.finish()
+}
+
 /// What building the indexes leaves for the next run: each document's term
 /// weights by the hash of its searched texts, and each language's files by the
 /// hash of everything they are made from. An edit to one article re-weighs that
@@ -55,18 +71,21 @@ fn script_file(stem: &str, script: String) -> (String, Vec<u8>) {
 #[derive(Default)]
 pub struct SearchMemo {
     /// Hash of a document's title and field and passage texts with their weights → its weights.
-    weights: HashMap<u64, Arc<Weights>>,
+    weights: HashMap<u64, Arc<DocWeights>>,
     /// Language code → (hash of its documents and the directions, files written, index path).
     scripts: HashMap<String, (u64, Files, String)>,
 }
 
 /// Weights with the hash of what they were counted from.
-type Keyed = (u64, Arc<Weights>);
+type Keyed = (u64, Arc<DocWeights>);
+
+/// Passage weights with the hash of the passages they were counted from.
+type Counted = (u64, Arc<Weights>);
 
 /// Files an index adds to the output: (site path, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
-/// The hash of everything a document's [`Weights`] come from.
+/// The hash of everything a document's [`DocWeights`] come from.
 fn weights_key(doc: &Document) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     doc.title.hash(&mut h);
@@ -90,6 +109,8 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
     let mut scripts = std::mem::take(&mut memo.scripts);
     // Passage weights by the hash of the passages, shared by the languages.
     let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
+    // Text shards by the hash of what they hold: (content hash in the name, site path in `out`).
+    let mut made_shards: rustc_hash::FxHashMap<u64, (String, String)> = rustc_hash::FxHashMap::default();
     for lang in &r.site.languages {
         let docs = documents(r, lang);
         let key = keep.then(|| {
@@ -119,11 +140,24 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
         let from = path(lang, PAGE);
         // The text shards and the weights are independent: make them side by side.
         let (shard_files, weights) = rayon::join(
-            || -> Files {
-                let scripts = text_shards(&docs).into_par_iter().enumerate();
-                scripts.map(|(k, script)| script_file(&format!("search-{}-text-{k}", lang.code), script)).collect()
+            || -> Vec<(u64, (String, Vec<u8>))> {
+                let chunks = docs.par_chunks(SHARD_SIZE).enumerate();
+                chunks
+                    .map(|(k, chunk)| {
+                        let stem = format!("search-{}-text-{k}", lang.code);
+                        let key = shard_key(k, chunk);
+                        // The same passages at the same place make the same bytes:
+                        // copy them from the language that made them.
+                        let made = made_shards.get(&key).and_then(|(short, path)| Some((short, out.get(path)?)));
+                        let file = match made {
+                            Some((short, bytes)) => (format!("assets/{stem}.{short}.js"), bytes.clone()),
+                            None => script_file(&stem, index::text_shard(k, chunk)),
+                        };
+                        (key, file)
+                    })
+                    .collect()
             },
-            || -> Vec<(u64, Arc<Weights>, Option<Keyed>)> {
+            || -> Vec<(u64, Arc<DocWeights>, Option<Counted>)> {
                 docs.par_iter()
                     .map(|doc| {
                         let key = if keep { weights_key(doc) } else { 0 };
@@ -150,8 +184,11 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
                 (key, w)
             })
             .collect();
-        let shards: Vec<String> = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
-        files.extend(shard_files);
+        let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
+        for (key, (target, bytes)) in shard_files {
+            made_shards.entry(key).or_insert_with(|| (short_hash(&target).to_string(), target.clone()));
+            files.push((target, bytes));
+        }
         let script =
             Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
         let index = add_script(&mut files, &format!("search-{}", lang.code), script);

@@ -311,33 +311,45 @@ impl Prepared {
         type Done = (Option<u64>, Result<bool, Diagnostic>);
         let pages = views::all_pages(&r);
         let last = &*memo; // read by every page; written once all are done
-        let done: Option<Vec<Done>> = pages
-            .par_iter()
-            // One output buffer per rayon job, reused page after page: a page is
-            // rendered into it, then copied out at its exact size.
-            .map_init(Vec::new, |buffer, page| {
-                if stop() {
-                    return None;
-                }
-                let context = page.context.build();
-                let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
-                let previous = last
-                    .previous
-                    .get(&page.path)
-                    .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
-                let result = match previous {
-                    Some(bytes) => Ok((bytes.clone(), false)),
-                    None => r.render_page(page, context, buffer).map(|html| (html, true)),
-                };
-                Some((
-                    print,
-                    result.map(|(bytes, fresh)| {
-                        sink(page.path.clone(), bytes);
-                        fresh
-                    }),
-                ))
-            })
-            .collect();
+        // The feeds and the sitemap read the site and the page list, not the
+        // pages' bytes: they are made beside the pages, not after them.
+        let feeds_and_sitemap = || {
+            let langs: Vec<_> = self.site.languages.iter().zip(feed_paths(&self.site)).collect();
+            langs.into_par_iter().for_each(|(lang, path)| sink(path, feeds::atom(&r, lang).into_bytes()));
+            sink(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
+        };
+        let (done, ()): (Option<Vec<Done>>, ()) = rayon::join(
+            || {
+                pages
+                    .par_iter()
+                    // One output buffer per rayon job, reused page after page: a page is
+                    // rendered into it, then copied out at its exact size.
+                    .map_init(Vec::new, |buffer, page| {
+                        if stop() {
+                            return None;
+                        }
+                        let context = page.context.build();
+                        let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
+                        let previous = last
+                            .previous
+                            .get(&page.path)
+                            .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
+                        let result = match previous {
+                            Some(bytes) => Ok((bytes.clone(), false)),
+                            None => r.render_page(page, context, buffer).map(|html| (html, true)),
+                        };
+                        Some((
+                            print,
+                            result.map(|(bytes, fresh)| {
+                                sink(page.path.clone(), bytes);
+                                fresh
+                            }),
+                        ))
+                    })
+                    .collect()
+            },
+            feeds_and_sitemap,
+        );
         let done = done?;
         let mut diags = Vec::new();
         let mut fingerprints = HashMap::new();
@@ -351,10 +363,6 @@ impl Prepared {
                 Err(d) => diags.push(d),
             }
         }
-        for (lang, path) in self.site.languages.iter().zip(feed_paths(&self.site)) {
-            sink(path, feeds::atom(&r, lang).into_bytes());
-        }
-        sink(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
         memo.rendered = rendered;
         if !diags.is_empty() {
             return Some(Err(diags));

@@ -33,13 +33,6 @@ fn index_key(lang: &Language) -> String {
     format!("search-{}.js", lang.code)
 }
 
-/// Adds a script to `files` as `assets/<stem>.<content hash>.js`; returns its site path.
-fn add_script(files: &mut Files, stem: &str, script: String) -> String {
-    let (target, bytes) = script_file(stem, script);
-    files.push((target.clone(), bytes));
-    target
-}
-
 /// A script's site path, `assets/<stem>.<content hash>.js`, and its bytes.
 fn script_file(stem: &str, script: String) -> (String, Vec<u8>) {
     use sha2::Digest;
@@ -111,6 +104,7 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
     let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
     // Text shards by the hash of what they hold: (content hash in the name, site path in `out`).
     let mut made_shards: rustc_hash::FxHashMap<u64, (String, String)> = rustc_hash::FxHashMap::default();
+    let mut made = Vec::new();
     for lang in &r.site.languages {
         let docs = documents(r, lang);
         let key = keep.then(|| {
@@ -185,26 +179,50 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
             })
             .collect();
         let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
-        for (key, (target, bytes)) in shard_files {
-            made_shards.entry(key).or_insert_with(|| (short_hash(&target).to_string(), target.clone()));
-            files.push((target, bytes));
+        for (shard, (target, bytes)) in shard_files {
+            made_shards.entry(shard).or_insert_with(|| (short_hash(&target).to_string(), target.clone()));
+            if key.is_some() {
+                files.push((target.clone(), bytes.clone()));
+            }
+            out.insert(target, bytes); // in `out` now: the next language may copy it
         }
-        let script =
-            Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
-        let index = add_script(&mut files, &format!("search-{}", lang.code), script);
+        made.push(Made { lang, key, docs, weights, shards, files });
+    }
+    // Each index is built on one thread (one map of every term): build the
+    // languages' indexes side by side.
+    let scripts: Vec<String> = made
+        .par_iter()
+        .map(|m| {
+            Index::from_weights(m.weights.iter().map(|(_, w)| &**w)).to_script(&m.docs, &m.lang.code, &dirs, &m.shards)
+        })
+        .collect();
+    for (Made { lang, key, weights, mut files, .. }, script) in made.into_iter().zip(scripts) {
+        let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
         names.insert(index_key(lang), index.clone());
         match key {
             Some(key) => {
+                out.insert(index.clone(), bytes.clone());
+                files.push((index.clone(), bytes));
                 memo.weights.extend(weights);
-                for (path, bytes) in &files {
-                    out.insert(path.clone(), bytes.clone());
-                }
                 memo.scripts.insert(lang.code.clone(), (key, files, index));
             }
-            None => out.extend(files),
+            None => {
+                out.insert(index, bytes);
+            }
         }
     }
     names
+}
+
+/// One language's index, made but for its script: its documents, their weights,
+/// the site paths of its text shards and, when memoizing, its files so far.
+struct Made<'l> {
+    lang: &'l Language,
+    key: Option<u64>,
+    docs: Vec<Document>,
+    weights: Vec<Keyed>,
+    shards: Vec<String>,
+    files: Files,
 }
 
 /// A field's text in the page language or the first that has it, as a search field.

@@ -106,7 +106,7 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
     let mut made_shards: rustc_hash::FxHashMap<u64, (String, String)> = rustc_hash::FxHashMap::default();
     let mut made = Vec::new();
     for lang in &r.site.languages {
-        let docs = documents(r, lang);
+        let mut docs = documents(r, lang);
         let key = keep.then(|| {
             let mut h = rustc_hash::FxHasher::default();
             (&docs, &lang.code, &dirs).hash(&mut h);
@@ -186,6 +186,10 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
             }
             out.insert(target, bytes); // in `out` now: the next language may copy it
         }
+        // The shards hold the passages now, and the weights their terms; the
+        // index only says whether a document has any: keep one, free the rest
+        // (a copy of every article body) before the next language's are made.
+        docs.iter_mut().for_each(|d| d.passages.truncate(1));
         made.push(Made { lang, key, docs, weights, shards, files });
     }
     // Each index is built on one thread (one map of every term): build the

@@ -190,3 +190,41 @@ fn killed_build_never_leaves_a_partial_site() {
         .collect();
     assert_eq!(leftovers, [".site.spare"]);
 }
+
+/// `partials/card.html` is rendered once per article, language and depth and
+/// reused by every list: a project's override of it still shows on every
+/// list, with the globals of the page's depth; a broken one fails the build.
+#[test]
+fn an_overridden_card_partial_shows_in_every_list() {
+    let project = valid_project();
+    let partials = project.path().join("themes/default/templates/partials");
+    std::fs::create_dir_all(&partials).unwrap();
+    std::fs::write(
+        partials.join("card.html"),
+        "<a class=\"my-card\" href=\"{{ card.href }}\" data-root=\"{{ root }}\" lang=\"{{ lang }}\">{{ t.draft }}</a>",
+    )
+    .unwrap();
+    let out = run(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let site = project.path().join("site");
+    let topic = read(&site.join("en/topics/coalition/index.html"));
+    assert!(
+        topic.contains(
+            "<a class=\"my-card\" href=\"../../../en/articles/ambush/index.html\" data-root=\"../../../\" lang=\"en\">"
+        ),
+        "{topic}"
+    );
+    let list = read(&site.join("ar/articles/index.html"));
+    assert!(
+        list.contains(
+            "<a class=\"my-card\" href=\"../../ar/articles/ambush/index.html\" data-root=\"../../\" lang=\"ar\">"
+        ),
+        "{list}"
+    );
+    assert!(!list.contains("class=\"card-meta\""), "the default card is still shown: {list}");
+
+    std::fs::write(partials.join("card.html"), "{{ card.title | no_such_filter }}").unwrap();
+    let out = run(project.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no_such_filter"), "{}", text(&out));
+}

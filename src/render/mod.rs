@@ -516,6 +516,40 @@ impl<'a> Renderer<'a> {
     /// Renders `page` through `buffer` (cleared first), returning its bytes. The
     /// bytes are written straight from Tera: its `render` checks the whole page
     /// is UTF-8, which it is by construction (every piece written is a `str`).
+    /// What every template sees whatever the page: `lang`, `dir`, `root` (the
+    /// way up to the site root), `t` (interface strings), `site_title` and `stylesheet`.
+    fn globals(&self, lang: &Language, root: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("lang", values::string(&lang.code));
+        ctx.insert_value("dir", Value::from(lang.dir.as_str()));
+        ctx.insert_value("root", values::string(root));
+        match self.strings.get(&lang.code) {
+            Some(strings) => ctx.insert_value("t", strings.clone()),
+            None => ctx.insert("t", &BTreeMap::<String, String>::new()),
+        }
+        ctx.insert_value("site_title", Value::from(self.plain(&self.site.config.title, lang)));
+        let stylesheet = self.asset("style.css").map_or("", String::as_str);
+        ctx.insert_value("stylesheet", Value::from(format!("{root}{stylesheet}")));
+        ctx
+    }
+
+    /// A partial template rendered on its own with the [globals](Self::globals)
+    /// of `lang` at `depth` folders below the root, and `name` set to `value`;
+    /// `None` when the theme has no such partial or it fails (a page that
+    /// includes it then reports the error).
+    pub fn partial(
+        &self,
+        template: &str,
+        lang: &Language,
+        depth: usize,
+        name: &'static str,
+        value: Value,
+    ) -> Option<String> {
+        let mut ctx = self.globals(lang, &"../".repeat(depth));
+        ctx.insert_value(name, value);
+        self.theme.tera.render(template, &ctx).ok()
+    }
+
     fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);
@@ -538,20 +572,11 @@ impl<'a> Renderer<'a> {
                 ])
             })
             .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert_value("lang", values::string(&lang.code));
-        ctx.insert_value("dir", Value::from(lang.dir.as_str()));
-        ctx.insert_value("root", values::string(&root));
-        match self.strings.get(&lang.code) {
-            Some(strings) => ctx.insert_value("t", strings.clone()),
-            None => ctx.insert("t", &BTreeMap::<String, String>::new()),
-        }
-        ctx.insert_value("site_title", Value::from(self.plain(&self.site.config.title, lang)));
+        let mut ctx = self.globals(lang, &root);
         ctx.insert_value("page_title", values::string(&page.title));
         ctx.insert_value("nav", views::nav(self, lang, &page.path));
         ctx.insert_value("crumbs", values::list(crumbs));
         ctx.insert_value("alternates", values::list(alternates));
-        ctx.insert_value("stylesheet", here(self.asset("style.css").map_or("", String::as_str)));
         ctx.insert_value("page", context);
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
         buffer.clear();

@@ -234,14 +234,22 @@ pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> V
 fn new_card(r: &Renderer, a: &Article, lang: &Language, depth: usize) -> Value {
     let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang).value());
     let href = format!("{}{}", "../".repeat(depth), path(lang, &format!("articles/{}/index.html", a.slug)));
-    map([
+    let fields = [
         ("href", Value::from(href)),
         ("title", r.pick(&a.meta.title, lang).value()),
         ("date", date(&a.date, lang)),
         ("source", Value::from(source)),
         ("draft", Value::from(a.meta.draft)),
-    ])
+    ];
+    // The card's HTML, made once here rather than by every list that shows
+    // it: `partials/card.html` sees only the card and the globals.
+    let html = r.partial(CARD_PARTIAL, lang, depth, "card", map(fields.clone()));
+    let [href, title, date, source, draft] = fields;
+    map([href, title, date, source, draft, ("html", Value::from(html))])
 }
+
+/// The partial that shows an article card; the theme's templates show `card.html` (THEMES.md).
+const CARD_PARTIAL: &str = "partials/card.html";
 
 /// A link from page `from` to site path `to`.
 pub fn href(from: &str, to: &str) -> String {

@@ -109,7 +109,7 @@ impl IngestCache {
     /// Opens the project's cache; empty when it is missing or unusable.
     pub fn open(root: &Path) -> IngestCache {
         let path = root.join(DIR).join("ingest");
-        let bytes = std::fs::read(&path).unwrap_or_default();
+        let bytes = read_own(&path).unwrap_or_default();
         let slots = read_table(&bytes).unwrap_or_default();
         let bytes = if slots.is_empty() { Vec::new() } else { bytes };
         IngestCache { path, bytes, slots, fresh: HashMap::new() }
@@ -183,6 +183,24 @@ impl IngestCache {
         // No fsync: after a crash a half-written file fails its digests and is no cache.
         file.flush()
     }
+}
+
+/// The bytes of the file at `path` when it starts as this binary's files do: a
+/// file another version of nashra wrote is not read past its first bytes.
+fn read_own(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let mut expected = MAGIC.to_vec();
+    expected.extend_from_slice(&(STAMP.len() as u64).to_le_bytes());
+    expected.extend_from_slice(STAMP.as_bytes());
+    let mut bytes = Vec::with_capacity(size);
+    (&mut file).take(expected.len() as u64).read_to_end(&mut bytes).ok()?;
+    if bytes != expected {
+        return None;
+    }
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Where each entry of a cache file is; `None` when the file is not one this

@@ -218,7 +218,7 @@ fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
     memo.stats.load = started.elapsed();
     let started = Instant::now();
     // The persistent cache is read for this run only: `serve` uses it for its first build.
-    let mut store = std::mem::take(&mut memo.persistent).then(|| cache::IngestCache::open(root));
+    let mut store = std::mem::take(&mut memo.persistent).then(|| cache::IngestCache::open(root, cache::Part::Whole));
     let read = started.elapsed();
     let documents = extract_all(&project, memo, store.as_mut(), &mut diags);
     if let Some(store) = store {
@@ -387,7 +387,7 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     let started = Instant::now();
     let (project, mut diags) = load::load(root);
     let loaded = started.elapsed();
-    let mut store = cached.then(|| cache::IngestCache::open(root));
+    let mut store = cached.then(|| cache::IngestCache::open(root, cache::Part::Heads));
     let (done, ingested) = ingest_cached(&project, store.as_mut(), &mut diags);
     if let Some(Err(e)) = store.map(cache::IngestCache::save) {
         term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));

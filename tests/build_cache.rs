@@ -193,3 +193,25 @@ fn snapshot_reads_and_writes_the_cache() {
     assert_same_site(&none, &cold, "editions --no-cache and cold");
     assert_same_site(&cold, &warm, "editions cold and warm");
 }
+
+#[test]
+fn check_reads_only_the_part_it_needs_and_build_repairs_the_rest() {
+    let project = project();
+    let p = project.path();
+    let out = tempfile::tempdir().unwrap();
+    let (site, _) = build(p, &out.path().join("good"), &[]);
+    let good = fs::read(p.join(CACHE)).unwrap();
+    // The file ends with the documents (what build renders); check reads only what comes before.
+    let mut damaged = good.clone();
+    *damaged.last_mut().unwrap() ^= 0x01;
+    fs::write(p.join(CACHE), &damaged).unwrap();
+    let checked = run(p, &["-v", "check"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked));
+    assert!(text(&checked).contains("0 of 2 seeds ingested, the rest cached"), "{}", text(&checked));
+    assert_eq!(fs::read(p.join(CACHE)).unwrap(), damaged, "check had nothing to write");
+    // A build reads the documents, finds one damaged, and takes nothing from the file.
+    let (again, said) = build(p, &out.path().join("again"), &[]);
+    assert!(said.contains("[2 of 2 seeds ingested, 0 from the cache"), "{said}");
+    assert_same_site(&site, &again, "after a damaged document");
+    assert_eq!(fs::read(p.join(CACHE)).unwrap(), good, "the cache is written again, whole");
+}

@@ -1,6 +1,7 @@
-//! One article's ingestion as bytes, and back: what `check` needs first (the
-//! unmatched `clean:` overrides and the folded body), then the whole
-//! [`Extraction`] that `build` renders, so `check` can stop reading early.
+//! One article's ingestion as bytes, and back, in two parts: the head, what
+//! `check` needs (the unmatched `clean:` overrides and the folded body), and the
+//! document, the whole [`Extraction`] that `build` renders. The cache file keeps
+//! all heads before all documents, so `check` reads only the heads.
 //!
 //! Numbers and lengths are LEB128 varints. A text repeated within the entry is
 //! written once: a line whose reason is the line before's, and a block (or list
@@ -20,15 +21,21 @@ const PARAGRAPH: u8 = 1;
 const QUOTE: u8 = 2;
 const LIST: u8 = 3;
 
-/// Encodes one article's ingestion: `unmatched` and `body` (what `check` needs), then `doc`.
-pub fn encode(unmatched: &[String], body: &str, doc: &Extraction) -> Vec<u8> {
-    let lines: usize = doc.lines.iter().map(|d| d.text.len() + 8).sum();
-    let mut out = Vec::with_capacity(body.len() + lines + 64);
+/// Encodes the head of one article's ingestion: what `check` needs.
+pub fn encode_head(unmatched: &[String], body: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 16);
     put_len(&mut out, unmatched.len());
     for name in unmatched {
         put_str(&mut out, name);
     }
     put_str(&mut out, body);
+    out
+}
+
+/// Encodes the document of one article's ingestion: its extraction.
+pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
+    let lines: usize = doc.lines.iter().map(|d| d.text.len() + 8).sum();
+    let mut out = Vec::with_capacity(lines + 64);
     // The title as an optional text: 0 for none.
     put_text(&mut out, doc.title.is_none(), doc.title.as_deref().unwrap_or(""));
     put_len(&mut out, doc.lines.len());
@@ -66,16 +73,22 @@ pub fn encode(unmatched: &[String], body: &str, doc: &Extraction) -> Vec<u8> {
     out
 }
 
-/// What `check` needs of an encoded entry; the rest of it is not read.
-pub fn decode_entry(bytes: &[u8]) -> Option<Entry> {
-    let (unmatched, body, _) = decode_head(bytes)?;
+/// What `check` needs, from an encoded head.
+pub fn decode_entry(head: &[u8]) -> Option<Entry> {
+    let (unmatched, body) = decode_head(head)?;
     Some(Entry { unmatched, body: body.to_owned() })
 }
 
 /// The whole of an encoded entry: unmatched overrides, folded body (borrowed
-/// from `bytes`, for the caller to own as it likes) and the extraction.
-pub fn decode(bytes: &[u8]) -> Option<(Vec<String>, &str, Extraction)> {
-    let (unmatched, body, mut r) = decode_head(bytes)?;
+/// from `head`, for the caller to own as it likes) and the extraction.
+pub fn decode<'a>(head: &'a [u8], doc: &[u8]) -> Option<(Vec<String>, &'a str, Extraction)> {
+    let (unmatched, body) = decode_head(head)?;
+    Some((unmatched, body, decode_doc(doc)?))
+}
+
+/// The extraction, from an encoded document.
+fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
+    let mut r = Reader(bytes);
     let title = match r.len()? {
         0 => None,
         n => Some(r.str(n - 1)?.to_owned()),
@@ -124,11 +137,11 @@ pub fn decode(bytes: &[u8]) -> Option<(Vec<String>, &str, Extraction)> {
         };
         blocks.push(block);
     }
-    r.0.is_empty().then_some((unmatched, body, Extraction { title, blocks, lines }))
+    r.0.is_empty().then_some(Extraction { title, blocks, lines })
 }
 
-/// The unmatched overrides and the folded body, and a reader at the extraction.
-fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str, Reader<'_>)> {
+/// The unmatched overrides and the folded body.
+fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str)> {
     let mut r = Reader(bytes);
     let count = r.len()?;
     let mut unmatched = Vec::with_capacity(count.min(bytes.len()));
@@ -137,7 +150,7 @@ fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str, Reader<'_>)> {
     }
     let n = r.len()?;
     let body = r.str(n)?;
-    Some((unmatched, body, r))
+    r.0.is_empty().then_some((unmatched, body))
 }
 
 /// The text of line `line` (1-based) of an extraction, when the decisions number it there.
@@ -303,24 +316,26 @@ mod tests {
             unmatched in prop::collection::vec("[a-z_\\[\\]0-9]{0,10}", 0..3),
             body in ".{0,40}",
         ) {
-            let bytes = encode(&unmatched, &body, &doc);
-            let (u, b, d) = decode(&bytes).expect("decodes");
+            let (head, bytes) = (encode_head(&unmatched, &body), encode_doc(&doc));
+            let (u, b, d) = decode(&head, &bytes).expect("decodes");
             prop_assert_eq!(&u, &unmatched);
             prop_assert_eq!(b, body.as_str());
             prop_assert!(same(&d, &doc), "{:?} != {:?}", d, doc);
-            prop_assert_eq!(decode_entry(&bytes), Some(Entry { unmatched, body }));
+            prop_assert_eq!(decode_entry(&head), Some(Entry { unmatched, body }));
         }
 
         #[test]
-        fn a_cut_entry_is_refused(doc in extraction(), body in ".{0,20}", cut in 0usize..1000) {
-            let bytes = encode(&[], &body, &doc);
-            let cut = cut % bytes.len();
-            prop_assert!(decode(&bytes[..cut]).is_none());
+        fn a_cut_or_padded_entry_is_refused(doc in extraction(), body in ".{0,20}", cut in 0usize..1000) {
+            let (head, bytes) = (encode_head(&["keep[0]".into()], &body), encode_doc(&doc));
+            prop_assert!(decode_doc(&bytes[..cut % bytes.len()]).is_none());
+            prop_assert!(decode_entry(&head[..cut % head.len()]).is_none());
+            prop_assert!(decode_doc(&[bytes.as_slice(), &[0]].concat()).is_none());
+            prop_assert!(decode_entry(&[head.as_slice(), &[0]].concat()).is_none());
         }
 
         #[test]
         fn any_bytes_decode_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
-            let _ = decode(&bytes);
+            let _ = decode_doc(&bytes);
             let _ = decode_entry(&bytes);
         }
     }
@@ -331,12 +346,12 @@ mod tests {
             "عنوان الخبر المهم اليوم\n\nقال المسؤولون في بيان رسمي إن الاجتماع انتهى دون نتائج واضحة للطرفين.\n\nإعلان\n",
         );
         let body = crate::text::fold(&crate::ingest::body_text(&doc));
-        let bytes = encode(&[], &body, &doc);
+        let bytes = encode_doc(&doc);
         let lines: usize = doc.lines.iter().map(|d| d.text.len() + d.reason.len()).sum();
         let blocks: usize = crate::ingest::body_text(&doc).len();
         assert!(!doc.blocks.is_empty());
-        assert!(bytes.len() < body.len() + lines + blocks, "{} bytes", bytes.len());
-        assert!(same(&decode(&bytes).unwrap().2, &doc));
+        assert!(bytes.len() < lines + blocks, "{} bytes", bytes.len());
+        assert!(same(&decode(&encode_head(&[], &body), &bytes).unwrap().2, &doc));
     }
 
     #[test]

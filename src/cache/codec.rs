@@ -171,6 +171,7 @@ fn role_code(role: Role) -> u8 {
     }
 }
 
+/// The role a byte (below [`KEPT`]) stands for; `None` for no role.
 fn role_of(code: u8) -> Option<Role> {
     [Role::Title, Role::Heading, Role::Paragraph, Role::ListItem, Role::Quote, Role::Boilerplate, Role::Blank]
         .get(usize::from(code))

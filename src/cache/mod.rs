@@ -311,6 +311,7 @@ fn read_more(file: &mut File, bytes: &mut Vec<u8>, n: usize) -> Option<()> {
     (got == n).then_some(())
 }
 
+/// A little-endian u64 from exactly 8 bytes.
 fn u64_of(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.try_into().ok()?))
 }

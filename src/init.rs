@@ -82,7 +82,7 @@ const GITIGNORE: &str = "\
 /site/*
 !/site/snapshots/
 /.site.*
-# What `nashra check` remembers between runs (ingested seeds); safe to delete.
+# What nashra remembers between runs (what it read out of each seed); safe to delete.
 /.nashra/
 ";
 

@@ -65,6 +65,9 @@ enum Command {
         /// Include draft articles.
         #[arg(long)]
         drafts: bool,
+        /// Ingest every seed anew, neither reading nor writing the cache in .nashra/cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Serve the site with drafts from memory, rebuild on every change and reload open tabs.
     Serve {
@@ -77,6 +80,9 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Ingest every seed anew, neither reading nor writing the cache in .nashra/cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check the content and report every problem, as `path:line:col: error|warning: message`.
     Check {
@@ -132,9 +138,12 @@ enum Command {
         /// Include draft articles.
         #[arg(long)]
         drafts: bool,
+        /// Ingest every seed anew, neither reading nor writing the cache in .nashra/cache/.
+        #[arg(long)]
+        no_cache: bool,
         /// Check editions against their snapshot.json instead (all, or LABEL); exit 1 if any file differs.
         #[arg(long, value_name = "LABEL", num_args = 0..=1, default_missing_value = "",
-              conflicts_with_all = ["label", "note", "force", "archive", "drafts"])]
+              conflicts_with_all = ["label", "note", "force", "archive", "drafts", "no_cache"])]
         verify: Option<String>,
     },
     /// Show how a seed is read: the headline, the body blocks, and the decision taken for every line.
@@ -173,15 +182,18 @@ fn main() -> ExitCode {
         Command::Snapshot { verify: Some(label), .. } => {
             snapshot::verify_command(&cli.project, Some(label.as_str()).filter(|l| !l.is_empty()))
         }
-        Command::Snapshot { label, note, force, archive, drafts, verify: None } => {
+        Command::Snapshot { label, note, force, archive, drafts, no_cache, verify: None } => {
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
-            snapshot::snapshot_command(&cli.project, &snapshot::Options { label, note, force, archive, drafts }, &term)
+            let options = snapshot::Options { label, note, force, archive, drafts, cached: !no_cache };
+            snapshot::snapshot_command(&cli.project, &options, &term)
         }
-        Command::Serve { port, bind, open } => serve::serve(&cli.project, &serve::Options { port, bind, open }),
-        Command::Build { out, drafts } => {
+        Command::Serve { port, bind, open, no_cache } => {
+            serve::serve(&cli.project, &serve::Options { port, bind, open, cached: !no_cache })
+        }
+        Command::Build { out, drafts, no_cache } => {
             let out = out.unwrap_or_else(|| cli.project.join("site"));
             let drafts = if drafts { site::Drafts::Include } else { site::Drafts::Exclude };
-            pipeline::build(&cli.project, &out, drafts, &term)
+            pipeline::build(&cli.project, &out, drafts, !no_cache, &term)
         }
         Command::Init { dir, languages, title, eject_theme } => {
             run_init(&dir, init::InitOptions { languages, title, eject_theme }, &term)

@@ -24,40 +24,85 @@ use std::time::Instant;
 /// Ingests every article's seed once, with its `clean:` overrides and `lines:`
 /// range. An override that matches no line is a warning: it is stale or
 /// mistyped. An article whose seed text and overrides are unchanged since the
-/// memo was filled is not ingested again; the others are ingested in parallel.
-fn extract_all(project: &Project, memo: &mut Memo, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Extraction> {
+/// memo was filled is not ingested again, nor one that `store` (the persistent
+/// cache, when used) holds; the others are ingested, and decoded, in parallel.
+/// What is ingested anew is put in `store` for the next run.
+fn extract_all(
+    project: &Project,
+    memo: &mut Memo,
+    mut store: Option<&mut cache::IngestCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Extraction> {
     use rayon::prelude::*;
     let mut previous = std::mem::take(&mut memo.extractions);
     let mut previous_docs = std::mem::take(&mut memo.documents);
-    let jobs: Vec<_> = project
+    let hashing = store.is_some();
+    let keyed: Vec<_> = project
         .articles
-        .iter()
+        .par_iter()
         .filter_map(|(slug, a)| {
             let seed = project.seeds.get(&a.value.seed)?;
-            let key = incremental::ingest_key(seed, &a.value);
-            let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
-            Some((slug, a, &seed.text, key, reused))
+            Some((slug, a, seed, hashing.then(|| cache::key(&seed.text, &a.value))))
         })
         .collect();
+    let jobs: Vec<_> = keyed
+        .into_iter()
+        .map(|(slug, a, seed, stored_key)| {
+            let key = incremental::ingest_key(seed, &a.value);
+            let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
+            let stored = stored_key.as_ref().zip(store.as_deref_mut()).and_then(|(k, store)| store.take(k));
+            (slug, a, &seed.text, key, (stored_key, stored), reused)
+        })
+        .collect();
+    let store_ref = store.as_deref();
     let done: Vec<_> = jobs
         .into_par_iter()
-        .map(|(slug, a, text, key, reused)| {
-            let fresh = reused.is_none();
-            let pair = reused.unwrap_or_else(|| {
-                let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
-                (incremental::Ingested { key, unmatched, body: body.into() }, doc)
-            });
-            (slug, a, pair, fresh)
+        .map(|(slug, a, text, key, (stored_key, stored), reused)| {
+            let cached = || {
+                let (unmatched, body, doc) = store_ref?.ingestion(stored.as_ref()?)?;
+                Some((incremental::Ingested { key, unmatched, body: body.into() }, doc))
+            };
+            let (origin, (entry, doc)) = match reused {
+                Some(pair) => (Origin::Memory, pair),
+                None => match cached() {
+                    Some(pair) => (Origin::Cache, pair),
+                    None => {
+                        let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
+                        (Origin::Seed, (incremental::Ingested { key, unmatched, body: body.into() }, doc))
+                    }
+                },
+            };
+            // The store keeps what it held and could give back; anything else is put in it.
+            let kept = stored.is_some() && origin != Origin::Seed;
+            let encoded =
+                stored_key.filter(|_| !kept).map(|k| (k, cache::Encoded::new(&entry.unmatched, &entry.body, &doc)));
+            (slug, a, origin, (entry, doc), encoded)
         })
         .collect();
     let mut documents = BTreeMap::new();
-    for (slug, a, (entry, doc), fresh) in done {
-        memo.stats.ingested += usize::from(fresh);
+    for (slug, a, origin, (entry, doc), encoded) in done {
+        memo.stats.ingested += usize::from(origin == Origin::Seed);
+        memo.stats.cached += usize::from(origin == Origin::Cache);
+        if let (Some(store), Some((key, encoded))) = (store.as_deref_mut(), encoded) {
+            store.put(key, encoded);
+        }
         warn_unmatched(a, &entry.unmatched, diags);
         documents.insert(slug.clone(), doc);
         memo.extractions.insert(slug.clone(), entry);
     }
+    memo.stats.seeds = documents.len();
     documents
+}
+
+/// Where one article's ingestion came from in [`extract_all`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The memo of the previous run (`serve`).
+    Memory,
+    /// The persistent cache.
+    Cache,
+    /// Its seed, ingested now.
+    Seed,
 }
 
 /// Ingests one article's seed: the document, and what validation needs of it.
@@ -80,14 +125,14 @@ fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &m
 
 /// What validation needs of every article's ingestion (its folded body and its
 /// unmatched overrides), from the persistent cache where its inputs are
-/// unchanged, else ingested (in parallel); without a cache nothing is hashed.
-/// Returns each article's entry with its cache key, and how many were ingested.
-#[allow(clippy::type_complexity)] // a list of (slug, key, entry) rows, used once
+/// unchanged (only that part of the entry is decoded), else ingested (in
+/// parallel) and put in the cache; without a cache nothing is hashed.
+/// Returns each article's entry, and how many were ingested.
 fn ingest_cached<'p>(
     project: &'p Project,
     mut store: Option<&mut cache::IngestCache>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<(&'p String, Option<cache::Key>, cache::Entry)>, usize) {
+) -> (Vec<(&'p String, cache::Entry)>, usize) {
     use rayon::prelude::*;
     let hashing = store.is_some();
     let keyed: Vec<_> = project
@@ -101,23 +146,31 @@ fn ingest_cached<'p>(
     let jobs: Vec<_> = keyed
         .into_iter()
         .map(|(slug, a, text, key)| {
-            let cached = key.as_ref().zip(store.as_deref_mut()).and_then(|(key, store)| store.take(key));
-            (slug, a, text, key, cached)
+            let stored = key.as_ref().zip(store.as_deref_mut()).and_then(|(key, store)| store.take(key));
+            (slug, a, text, key, stored)
         })
         .collect();
-    let ingested = jobs.iter().filter(|job| job.4.is_none()).count();
+    let store_ref = store.as_deref();
     let done: Vec<_> = jobs
         .into_par_iter()
-        .map(|(slug, a, text, key, cached)| {
-            let entry = cached.unwrap_or_else(|| ingest_one(text, &a.value).1);
-            (slug, a, key, entry)
+        .map(|(slug, a, text, key, stored)| match stored.and_then(|s| store_ref?.entry(&s)) {
+            Some(entry) => (slug, a, entry, None, false),
+            None => {
+                let (doc, entry) = ingest_one(text, &a.value);
+                let encoded = key.map(|k| (k, cache::Encoded::new(&entry.unmatched, &entry.body, &doc)));
+                (slug, a, entry, encoded, true)
+            }
         })
         .collect();
+    let ingested = done.iter().filter(|job| job.4).count();
     let done = done
         .into_iter()
-        .map(|(slug, a, key, entry)| {
+        .map(|(slug, a, entry, encoded, _)| {
+            if let (Some(store), Some((key, encoded))) = (store.as_deref_mut(), encoded) {
+                store.put(key, encoded);
+            }
             warn_unmatched(a, &entry.unmatched, diags);
-            (slug, key, entry)
+            (slug, entry)
         })
         .collect();
     (done, ingested)
@@ -164,7 +217,20 @@ fn load_ingested(root: &Path, memo: &mut Memo) -> Ingested {
     let (project, mut diags) = load::load_with(root, &mut memo.load);
     memo.stats.load = started.elapsed();
     let started = Instant::now();
-    let documents = extract_all(&project, memo, &mut diags);
+    // The persistent cache is read for this run only: `serve` uses it for its first build.
+    let mut store = std::mem::take(&mut memo.persistent).then(|| cache::IngestCache::open(root, cache::Part::Whole));
+    let read = started.elapsed();
+    let documents = extract_all(&project, memo, store.as_mut(), &mut diags);
+    if let Some(store) = store {
+        let writing = Instant::now();
+        let saved = store.save();
+        let written = writing.elapsed();
+        memo.stats.cache = Some(incremental::CacheStats {
+            read,
+            written: saved.as_ref().is_ok_and(|w| *w).then_some(written),
+            error: saved.err().map(|e| e.to_string()),
+        });
+    }
     let bodies: BTreeMap<String, std::sync::Arc<str>> = documents
         .keys()
         .filter_map(|slug| memo.extractions.get(slug).map(|e| (slug.clone(), e.body.clone())))
@@ -325,14 +391,12 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     let started = Instant::now();
     let (project, mut diags) = load::load(root);
     let loaded = started.elapsed();
-    let mut store = cached.then(|| cache::IngestCache::open(root));
+    let mut store = cached.then(|| cache::IngestCache::open(root, cache::Part::Heads));
     let (done, ingested) = ingest_cached(&project, store.as_mut(), &mut diags);
-    let used = done.iter().filter_map(|(_, key, entry)| key.as_ref().map(|key| (key, entry)));
-    if let Some(Err(e)) = store.map(|store| store.save(used)) {
+    if let Some(Err(e)) = store.map(cache::IngestCache::save) {
         term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
     }
-    let bodies: BTreeMap<String, String> =
-        done.into_iter().map(|(slug, _, entry)| (slug.clone(), entry.body)).collect();
+    let bodies: BTreeMap<String, String> = done.into_iter().map(|(slug, entry)| (slug.clone(), entry.body)).collect();
     let ingest = started.elapsed() - loaded;
     diags.extend(validate::validate(&project, &bodies));
     diag::sort(&mut diags);
@@ -360,8 +424,9 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
 
 /// `nashra build`: true when the site was written. Each page goes to disk (a
 /// staging folder) as soon as it is rendered; the site replaces `out` only
-/// when complete.
-pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
+/// when complete. With `cached`, ingestion is taken from (and kept in) the
+/// persistent cache.
+pub fn build(root: &Path, out: &Path, drafts: Drafts, cached: bool, term: &Term) -> bool {
     let started = Instant::now();
     let cannot_write = |e: std::io::Error| {
         eprintln!("{}: error: cannot write the site: {e}", out.display());
@@ -373,11 +438,12 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
         Err(e) => return cannot_write(e),
     };
     let progress = term.progress("building");
-    let mut memo = Memo::default();
+    let mut memo = Memo::once(cached);
     let sink = |path: String, bytes: Vec<u8>| staging.put(&path, &bytes);
     let (complete, diags) =
         compile_into(root, drafts, snapshot::Mode::Live(out), &mut memo, &sink, &|| staging.failed());
     term.detail(format!("compiled and written in {}", memo.stats));
+    report_cache(&memo.stats, term);
     drop(progress); // clear the indicator before diagnostics are printed
     term.report(&diags);
     if !complete && !staging.failed() {
@@ -407,6 +473,13 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, term: &Term) -> bool {
     // one would only delay the exit (0.2 s at 10,000 articles).
     std::mem::forget(memo);
     true
+}
+
+/// Says (with `-v`) that the persistent cache could not be written: the run goes on without it.
+pub fn report_cache(stats: &incremental::Stats, term: &Term) {
+    if let Some(e) = stats.cache.as_ref().and_then(|c| c.error.as_ref()) {
+        term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
+    }
 }
 
 /// `nashra extract`: prints what ingestion makes of one seed file.

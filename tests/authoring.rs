@@ -61,7 +61,7 @@ fn init_then_check_then_build_succeed_on_a_fresh_folder() {
     assert!(!dir.join("themes").exists(), "the default theme is used from the binary");
     let ignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "/site/*") && ignore.lines().any(|l| l == "!/site/snapshots/"), "{ignore}");
-    assert!(ignore.lines().any(|l| l == "/.nashra/"), "check's cache is not committed: {ignore}");
+    assert!(ignore.lines().any(|l| l == "/.nashra/"), "the ingestion cache is not committed: {ignore}");
     let site = fs::read_to_string(dir.join("content/site.yaml")).unwrap();
     assert!(site.contains("languages: [ar, en]"), "{site}");
 }

@@ -83,7 +83,8 @@ fn a_corrupt_or_foreign_cache_is_ignored_and_rebuilt() {
     let mut flipped = good.clone();
     let middle = flipped.len() / 2;
     flipped[middle] ^= 0x01;
-    let other_version = String::from_utf8_lossy(&good).replacen("nashra ingest cache 1", "nashra ingest cache 9", 1);
+    assert!(good.starts_with(b"nashra ingest cache 2\n"), "the test knows the current format");
+    let other_version = String::from_utf8_lossy(&good).replacen("nashra ingest cache 2", "nashra ingest cache 9", 1);
     for damaged in [Vec::new(), b"not a cache".to_vec(), good[..good.len() / 2].to_vec(), flipped, other_version.into()]
     {
         fs::write(project.path().join(CACHE), &damaged).unwrap();

@@ -64,6 +64,12 @@ pub struct Stats {
     pub total: Duration,
     /// Articles ingested anew.
     pub ingested: usize,
+    /// Articles whose ingestion was taken from the persistent cache.
+    pub cached: usize,
+    /// Articles with a seed (ingested, cached or reused from the previous run).
+    pub seeds: usize,
+    /// What the persistent cache did, when the run used it.
+    pub cache: Option<CacheStats>,
     /// Whether templates were compiled anew.
     pub theme_compiled: bool,
     /// Pages rendered anew.
@@ -72,16 +78,41 @@ pub struct Stats {
     pub pages: usize,
 }
 
+/// The persistent ingestion cache's part of a run (src/cache).
+#[derive(Debug, Default, Clone)]
+pub struct CacheStats {
+    /// Reading the file and checking its digests.
+    pub read: Duration,
+    /// Writing it, when something changed.
+    pub written: Option<Duration>,
+    /// Why it could not be written.
+    pub error: Option<String>,
+}
+
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "{:.1} ms (load {:.1}, ingest {:.1} [{} seeds], validate {:.1}, link {:.1}, theme {:.1}{}",
+            "{:.1} ms (load {:.1}, ingest {:.1} [{} of {} seeds ingested{}], validate {:.1}, link {:.1}, theme {:.1}{}",
             ms(self.total),
             ms(self.load),
             ms(self.ingest),
             self.ingested,
+            self.seeds,
+            match &self.cache {
+                None => String::new(),
+                Some(cache) => format!(
+                    ", {} from the cache: read {:.1}, {}",
+                    self.cached,
+                    ms(cache.read),
+                    match (cache.written, &cache.error) {
+                        (_, Some(_)) => "not written".to_string(),
+                        (Some(written), None) => format!("written {:.1}", ms(written)),
+                        (None, None) => "unchanged".to_string(),
+                    }
+                ),
+            },
             ms(self.validate),
             ms(self.link),
             ms(self.theme),
@@ -100,6 +131,9 @@ impl std::fmt::Display for Stats {
 pub struct Memo {
     /// Whether this memo serves rebuilds (`serve`): then every stage keeps what the next run may reuse.
     pub rebuilding: bool,
+    /// Whether the next run reads and writes the persistent ingestion cache
+    /// (src/cache). That run clears it: `serve` uses the cache for its first build only.
+    pub persistent: bool,
     /// Content files and seeds as last read (when rebuilding).
     pub load: crate::load::LoadCache,
     /// Ingestion results by article slug.
@@ -125,6 +159,12 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// A memo for one run (`build`, `snapshot`); with `cached` that run reads and
+    /// writes the persistent ingestion cache.
+    pub fn once(cached: bool) -> Memo {
+        Memo { persistent: cached, ..Memo::default() }
+    }
+
     /// A memo whose every stage keeps what the next run may reuse, for [`Workspace`].
     pub fn for_rebuilds() -> Memo {
         Memo { rebuilding: true, load: crate::load::LoadCache::keeping(), ..Memo::default() }
@@ -178,6 +218,11 @@ impl Workspace {
             pages: Arc::new(std::sync::Mutex::new(PageMemo::keeping())),
             build: 0,
         }
+    }
+
+    /// Takes the first build's ingestion from the persistent cache (and keeps it there).
+    pub fn use_cache(&mut self) {
+        self.memo.persistent = true;
     }
 
     /// Builds the project as it is on disk now, up to the pages, reusing what

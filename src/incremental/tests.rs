@@ -249,3 +249,34 @@ fn profile_rebuilds() {
     }
     std::fs::write(&article, text).unwrap();
 }
+
+#[test]
+fn serve_starts_from_the_persistent_cache_then_rebuilds_from_memory() {
+    let tmp = project();
+    let root = tmp.path();
+    // A one-off build fills the cache, as `nashra build` would.
+    let (full, _) = pipeline::compile_with(
+        root,
+        Drafts::Include,
+        crate::snapshot::Mode::Live(&root.join("site")),
+        &mut crate::incremental::Memo::once(true),
+    );
+    assert!(root.join(crate::cache::DIR).join("ingest").is_file());
+    let mut ws = Workspace::new(root, Drafts::Include);
+    ws.use_cache();
+    let (first, _) = ws.rebuild_complete();
+    assert!(differences(&first.unwrap(), &full.unwrap()).is_empty(), "a warm first build is the full build");
+    let stats = ws.stats();
+    assert_eq!((stats.ingested, stats.cached, stats.seeds), (0, 2, 2));
+    assert!(stats.cache.as_ref().is_some_and(|c| c.written.is_none() && c.error.is_none()), "nothing to write");
+    // Later rebuilds reuse the memo alone: the cache is neither read nor written.
+    edit(root, "seeds/plain.txt", "بالرد على", "بالرد الحاسم على");
+    let written = std::fs::read(root.join(crate::cache::DIR).join("ingest")).unwrap();
+    let (second, _) = ws.rebuild_complete();
+    let stats = ws.stats();
+    assert_eq!((stats.ingested, stats.cached, stats.seeds), (1, 0, 2));
+    assert!(stats.cache.is_none());
+    assert_eq!(std::fs::read(root.join(crate::cache::DIR).join("ingest")).unwrap(), written);
+    let (full, _) = pipeline::compile(root, Drafts::Include);
+    assert!(differences(&second.unwrap(), &full.unwrap()).is_empty());
+}

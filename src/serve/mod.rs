@@ -44,6 +44,8 @@ pub struct Options {
     pub bind: IpAddr,
     /// Open the site in the default browser.
     pub open: bool,
+    /// Take the first build's ingestion from the persistent cache (src/cache), and keep it there.
+    pub cached: bool,
 }
 
 /// What the HTTP workers serve: one build, and the errors of the last attempt.
@@ -120,6 +122,9 @@ pub fn serve(root: &Path, options: &Options) -> bool {
     }
     let live = Arc::new(Live::default());
     let mut workspace = Workspace::new(root, Drafts::Include);
+    if options.cached {
+        workspace.use_cache();
+    }
     let (site, diags) = workspace.rebuild();
     pipeline::report(&diags);
     let first = site.clone();

@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn ignores_output_and_outside_paths() {
         assert!(set(&["site/en/index.html", "target/x", "README.md"]).is_empty());
-        // check's cache (src/cache.rs), written while serving would otherwise trigger a rebuild.
+        // The ingestion cache (src/cache), written while serving, would otherwise trigger a rebuild.
         assert!(set(&[".nashra/cache/ingest", ".nashra/cache/.ingest.123.tmp"]).is_empty());
         let outside = classify(Path::new("/p"), [Path::new("/elsewhere/content/site.yaml")]);
         assert!(outside.is_empty());

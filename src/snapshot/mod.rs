@@ -156,12 +156,17 @@ pub struct Options {
     pub archive: bool,
     /// Drafts are left out unless asked for.
     pub drafts: Drafts,
+    /// Take ingestion from the persistent cache (src/cache), and keep it there.
+    pub cached: bool,
 }
 
 /// `nashra snapshot`: true when the edition was written.
 pub fn snapshot_command(root: &Path, opts: &Options, term: &crate::term::Term) -> bool {
     let request = Request { label: opts.label.clone(), note: opts.note.clone() };
-    let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request), &mut Default::default());
+    let mut memo = crate::incremental::Memo::once(opts.cached);
+    let (output, diags) = pipeline::compile_with(root, opts.drafts, Mode::Edition(&request), &mut memo);
+    term.detail(format!("compiled in {}", memo.stats));
+    pipeline::report_cache(&memo.stats, term);
     term.report(&diags);
     let Some(output) = output else {
         eprintln!("snapshot failed: no edition written");

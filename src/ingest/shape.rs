@@ -221,7 +221,8 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
         let tail = if alone { Tail::Teaser } else { Tail::None };
         return Some(Boiler { reason: "see-also teaser for another article", tail });
     }
-    let social = lx.social.iter().filter(|p| folded.contains(p.as_str())).count();
+    // Only short lines are judged by their social-network words: a long paragraph is not searched.
+    let social = if words <= 20 { lx.social.iter().filter(|p| folded.contains(p.as_str())).count() } else { 0 };
     if social >= 2 && words <= 20 {
         return plain("social network links");
     }
@@ -253,11 +254,17 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     None
 }
 
-/// True when a line may hold a URL (a scheme, `www.` or a common top-level domain).
+/// Top-level domains that make a line worth matching against [`URL`].
+const DOMAINS: [&str; 9] = [".com", ".net", ".org", ".co", ".io", ".me", ".ly", ".tv", ".info"];
+
+/// True when a line may hold a URL (a scheme, `www.` or a common top-level
+/// domain). One pass over the line's dots rather than a search per domain.
 fn maybe_link(text: &str) -> bool {
     text.contains("://")
-        || text.contains("www.")
-        || [".com", ".net", ".org", ".co", ".io", ".me", ".ly", ".tv", ".info"].iter().any(|t| text.contains(t))
+        || text.match_indices('.').any(|(i, _)| {
+            let (before, after) = text.split_at(i);
+            before.ends_with("www") || DOMAINS.iter().any(|d| after.starts_with(d))
+        })
 }
 
 /// Bylines, credits and timestamps.
@@ -313,6 +320,17 @@ mod tests {
         assert!(boiler("المصدر: الجزيرة").is_some());
         assert!(boiler("الرئيس في المؤتمر الصحفي (رويترز)").is_some());
         assert!(boiler("قال الوزير إن الاجتماع كان مثمراً.").is_none());
+    }
+
+    proptest::proptest! {
+        /// The one-pass check says what a search per pattern says.
+        #[test]
+        fn maybe_link_is_a_search_per_pattern(text in "([a-z]{0,4}[./:]{0,3}(www|com|net|org|co|io|me|ly|tv|info)?[ ا-ي]{0,3}){0,6}") {
+            let searched = text.contains("://")
+                || text.contains("www.")
+                || DOMAINS.iter().any(|t| text.contains(t));
+            proptest::prop_assert_eq!(maybe_link(&text), searched);
+        }
     }
 
     #[test]

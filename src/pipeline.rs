@@ -308,7 +308,8 @@ pub fn compile_into(
     };
     // Freeing the model, links and search indexes takes a tenth of a second at
     // 10,000 articles: do it off the caller's path (a build then exits sooner).
-    std::thread::spawn(move || drop(prepared));
+    // Without a thread to spare, the closure and the site are dropped here.
+    let _ = std::thread::Builder::new().spawn(move || drop(prepared));
     outcome
 }
 

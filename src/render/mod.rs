@@ -513,9 +513,6 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
-    /// Renders `page` through `buffer` (cleared first), returning its bytes. The
-    /// bytes are written straight from Tera: its `render` checks the whole page
-    /// is UTF-8, which it is by construction (every piece written is a `str`).
     /// What every template sees whatever the page: `lang`, `dir`, `root` (the
     /// way up to the site root), `t` (interface strings), `site_title` and `stylesheet`.
     fn globals(&self, lang: &Language, root: &str) -> tera::Context {
@@ -550,6 +547,9 @@ impl<'a> Renderer<'a> {
         self.theme.tera.render(template, &ctx).ok()
     }
 
+    /// Renders `page` through `buffer` (cleared first), returning its bytes. The
+    /// bytes are written straight from Tera: its `render` checks the whole page
+    /// is UTF-8, which it is by construction (every piece written is a `str`).
     fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);

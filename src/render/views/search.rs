@@ -190,6 +190,9 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
         // index only says whether a document has any: keep one, free the rest
         // (a copy of every article body) before the next language's are made.
         docs.iter_mut().for_each(|d| d.passages.truncate(1));
+        if key.is_some() {
+            memo.weights.extend(weights.iter().cloned()); // the next language may reuse them
+        }
         made.push(Made { lang, key, docs, weights, shards, files });
     }
     // Each index is built on one thread (one map of every term): build the
@@ -200,14 +203,13 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
             Index::from_weights(m.weights.iter().map(|(_, w)| &**w)).to_script(&m.docs, &m.lang.code, &dirs, &m.shards)
         })
         .collect();
-    for (Made { lang, key, weights, mut files, .. }, script) in made.into_iter().zip(scripts) {
+    for (Made { lang, key, mut files, .. }, script) in made.into_iter().zip(scripts) {
         let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
         names.insert(index_key(lang), index.clone());
         match key {
             Some(key) => {
                 out.insert(index.clone(), bytes.clone());
                 files.push((index.clone(), bytes));
-                memo.weights.extend(weights);
                 memo.scripts.insert(lang.code.clone(), (key, files, index));
             }
             None => {

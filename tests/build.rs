@@ -61,13 +61,11 @@ fn failed_build_leaves_previous_site_and_snapshots_untouched() {
     std::fs::write(&article, good).unwrap();
 
     // Template error in a project override of one template.
-    let templates = project.path().join("themes/default/templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(
-        templates.join("article.html"),
+    override_template(
+        project.path(),
+        "article.html",
         "{% extends \"base.html\" %}{% block main %}{{ article.title.text | no_such_filter }}{% endblock main %}",
-    )
-    .unwrap();
+    );
     let out = run(project.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no_such_filter"), "{}", text(&out));
@@ -197,13 +195,11 @@ fn killed_build_never_leaves_a_partial_site() {
 #[test]
 fn an_overridden_card_partial_shows_in_every_list() {
     let project = valid_project();
-    let partials = project.path().join("themes/default/templates/partials");
-    std::fs::create_dir_all(&partials).unwrap();
-    std::fs::write(
-        partials.join("card.html"),
+    override_template(
+        project.path(),
+        "partials/card.html",
         "<a class=\"my-card\" href=\"{{ card.href }}\" data-root=\"{{ root }}\" lang=\"{{ lang }}\">{{ t.draft }}</a>",
-    )
-    .unwrap();
+    );
     let out = run(project.path(), &["build"]);
     assert!(out.status.success(), "{}", text(&out));
     let site = project.path().join("site");
@@ -223,8 +219,15 @@ fn an_overridden_card_partial_shows_in_every_list() {
     );
     assert!(!list.contains("class=\"card-meta\""), "the default card is still shown: {list}");
 
-    std::fs::write(partials.join("card.html"), "{{ card.title | no_such_filter }}").unwrap();
+    override_template(project.path(), "partials/card.html", "{{ card.title | no_such_filter }}");
     let out = run(project.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no_such_filter"), "{}", text(&out));
+}
+
+/// Writes the project's own version of one of the default theme's templates.
+fn override_template(project: &std::path::Path, template: &str, text: &str) {
+    let path = project.join("themes/default/templates").join(template);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }

@@ -117,38 +117,28 @@ pub(crate) fn fold(text: &str) -> String {
     };
     let mut out = String::with_capacity(source.len());
     let mut pending_space = false;
-    let mut push = |c: char, out: &mut String| {
+    for c in source.chars() {
+        // The ASCII and Arabic-block fast paths give what `fold_char` gives.
+        let folded = if c.is_ascii() {
+            Some(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        } else if let Some(&code) = ARABIC_FOLDS.get((c as usize).wrapping_sub(ARABIC_BLOCK)) {
+            char::from_u32(code).filter(|_| code != 0)
+        } else {
+            fold_char(c)
+        };
+        let Some(c) = folded else { continue };
         if c == ' ' {
             pending_space = true;
-            return false;
+            continue;
         }
         if pending_space && !out.is_empty() {
             out.push(' ');
         }
         pending_space = false;
-        true
-    };
-    for c in source.chars() {
-        if c.is_ascii() {
-            let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' };
-            if push(c, &mut out) {
-                out.push(c);
-            }
-        } else if let Some(&folded) = ARABIC_FOLDS.get((c as usize).wrapping_sub(ARABIC_BLOCK)) {
-            // 0: dropped; otherwise the character to push (a space separates words).
-            if let Some(c) = char::from_u32(folded).filter(|_| folded != 0)
-                && push(c, &mut out)
-            {
-                out.push(c);
-            }
-        } else if let Some(c) = fold_char(c)
-            && push(c, &mut out)
-        {
-            if c.is_ascii() || is_arabic_letter(c) {
-                out.push(c);
-            } else {
-                out.extend(c.to_lowercase());
-            }
+        if c.is_ascii() || is_arabic_letter(c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out

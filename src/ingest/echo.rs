@@ -3,11 +3,12 @@
 //! the body (recognised by sharing the body's vocabulary). All linear in the input size:
 //! lookups go through hash maps and every candidate list is capped.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::lexicon::LEXICON;
 use super::shape::{Content, LineInfo};
+use super::text::split_spaces;
 
 /// Words per shingle when looking for pull quotes.
 const SHINGLE: usize = 5;
@@ -28,7 +29,7 @@ pub(crate) struct Repeats<'a> {
 impl<'a> Repeats<'a> {
     /// Indexes the body lines (`in_body`) by folded text.
     pub(crate) fn new(lines: &'a [LineInfo], in_body: &dyn Fn(usize) -> bool) -> Self {
-        let mut seen: HashMap<&'a str, (usize, usize, usize)> = HashMap::new();
+        let mut seen: HashMap<&'a str, (usize, usize, usize)> = HashMap::default();
         for (i, line) in lines.iter().enumerate().filter(|(i, l)| !l.is_blank() && in_body(*i)) {
             let e = seen.entry(line.folded.as_str()).or_insert((i, i, 0));
             e.1 = i;
@@ -81,7 +82,7 @@ impl Hasher for PreHashed {
 }
 
 /// Map from shingle hash to the lines holding it.
-type ShingleIndex = HashMap<u64, Vec<usize>, BuildHasherDefault<PreHashed>>;
+type ShingleIndex = std::collections::HashMap<u64, Vec<usize>, BuildHasherDefault<PreHashed>>;
 
 /// FNV-1a hash of one word (fast for short keys; collisions only cost a comparison).
 fn word_hash(word: &str) -> u64 {
@@ -101,17 +102,20 @@ fn shingle_hashes(line: &LineInfo) -> Vec<u64> {
 
 /// The words of a folded line.
 fn words_of(line: &LineInfo) -> Vec<&str> {
-    line.folded.split(' ').filter(|w| !w.is_empty()).collect()
+    split_spaces(&line.folded).filter(|w| !w.is_empty()).collect()
 }
 
 /// For each body line, the index of a longer body line it echoes (a pull quote).
 pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec<Option<usize>> {
     let mut index = ShingleIndex::default();
+    // Each line's shingles, hashed once: the candidates below are indexed lines.
+    let mut shingles: Vec<Vec<u64>> = vec![Vec::new(); lines.len()];
     for (i, line) in lines.iter().enumerate() {
         if !in_body(i) || line.words < SHINGLE {
             continue;
         }
-        for h in shingle_hashes(line) {
+        shingles[i] = shingle_hashes(line);
+        for &h in &shingles[i] {
             let slot = index.entry(h).or_default();
             if slot.len() < CAP && slot.last() != Some(&i) {
                 slot.push(i);
@@ -128,8 +132,8 @@ pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec
         }
         let words = words_of(line);
         let mut targets: Vec<usize> = Vec::new();
-        for h in shingle_hashes(line) {
-            for &t in index.get(&h).into_iter().flatten() {
+        for h in &shingles[i] {
+            for &t in index.get(h).into_iter().flatten() {
                 let longer = lines[t].words as f32 >= 1.25 * line.words as f32;
                 if t != i && longer && !targets.contains(&t) && targets.len() < CAP {
                     targets.push(t);
@@ -159,7 +163,7 @@ fn variants(word: &str) -> impl Iterator<Item = &str> {
 /// heading-shaped line right after the last paragraph, inside the run, whose content
 /// words mostly occur in the body.
 pub(crate) fn late_title(lines: &[LineInfo], kept: &[usize], last_para: usize, end: usize) -> Option<usize> {
-    let mut vocabulary: HashSet<&str> = HashSet::new();
+    let mut vocabulary: HashSet<&str> = HashSet::default();
     for &k in kept {
         for w in words_of(&lines[k]) {
             vocabulary.extend(variants(w));

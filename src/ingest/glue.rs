@@ -10,13 +10,14 @@
 //!   (role `paragraph`, the reason names the heading);
 //! - a paragraph ending with a comma is continued by the next kept paragraph line.
 
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 use super::Role;
 use super::layout::Decision;
 use super::lexicon::LEXICON;
 use super::shape::{LineInfo, is_heading_shaped};
-use super::text::fold;
+use super::text::{fold, is_arabic_letter, split_spaces};
 
 /// Most distinct heading lengths tried per line (bounds the work on pathological input).
 const MAX_LENGTHS: usize = 64;
@@ -47,7 +48,7 @@ pub(crate) fn repair(lines: &[LineInfo], decisions: &mut [Decision]) {
 /// Removes glued copies of standalone headings; returns the lines left as fragments.
 fn remove_glued_copies(lines: &[LineInfo], decisions: &mut [Decision]) -> Vec<bool> {
     let mut fragments = vec![false; lines.len()];
-    let mut headings: HashMap<&str, usize> = HashMap::new();
+    let mut headings: HashMap<&str, usize> = HashMap::default();
     for (i, line) in lines.iter().enumerate() {
         if decisions[i].kept && decisions[i].role == Role::Heading && line.words >= 2 {
             headings.entry(line.text.as_str()).or_insert(i);
@@ -98,14 +99,18 @@ fn strip_leading_label(lines: &[LineInfo], i: usize, d: &mut Decision) {
 /// Splits a title glued after the last sentence of a long paragraph, when the next kept
 /// line is running text (a heading introduces what follows it).
 fn split_trailing_heading(lines: &[LineInfo], i: usize, decisions: &mut [Decision]) {
-    let text = decisions[i].body.clone().unwrap_or_else(|| lines[i].text.clone());
     if lines[i].words < 20 {
         return;
     }
-    let Some(cut) = last_sentence_break(&text) else { return };
+    let text = decisions[i].body.as_deref().unwrap_or(&lines[i].text);
+    let Some(cut) = last_sentence_break(text) else { return };
     let (head, tail) = (text[..cut].trim_end(), text[cut..].trim());
+    // A tail of more than five words is no title; most are whole sentences, not worth folding.
+    if words_at_least(tail) > 5 {
+        return;
+    }
     let tail_folded = fold(tail);
-    let tail_words: Vec<&str> = tail_folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let tail_words: Vec<&str> = split_spaces(&tail_folded).filter(|w| !w.is_empty()).collect();
     let stops = tail_words.iter().filter(|w| LEXICON.stopwords.contains(**w)).count();
     let titled = (2..=5).contains(&tail_words.len())
         && is_heading_shaped(tail, tail_words.len())
@@ -118,11 +123,19 @@ fn split_trailing_heading(lines: &[LineInfo], i: usize, decisions: &mut [Decisio
         .find(|d| d.kept)
         .is_some_and(|d| matches!(d.role, Role::Paragraph | Role::ListItem | Role::Quote));
     if titled && next_is_text {
+        let (head, tail) = (head.to_string(), tail.to_string());
         let d = &mut decisions[i];
         d.reason = format!("{}; heading «{tail}» glued to its end split off", d.reason);
-        d.body = Some(head.to_string());
-        d.trailing_heading = Some(tail.to_string());
+        d.body = Some(head);
+        d.trailing_heading = Some(tail);
     }
+}
+
+/// A lower bound on the words of `fold(text)`: the space-separated tokens that
+/// hold an ASCII letter or digit or an Arabic letter. Folding keeps those (as
+/// themselves or as another letter), never joins two tokens, and may split one.
+fn words_at_least(text: &str) -> usize {
+    split_spaces(text).filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric() || is_arabic_letter(c))).count()
 }
 
 /// Byte offset just after the last sentence terminator followed by a space.
@@ -156,5 +169,19 @@ fn join_broken_sentences(lines: &[LineInfo], decisions: &mut [Decision], fragmen
         let text = decisions[i].body.as_deref().unwrap_or(&lines[i].text);
         let open_here = decisions[i].trailing_heading.is_none() && (fragments[i] || ends_comma(text));
         open = open_here.then_some(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The bound that spares folding a long tail never exceeds the folded words.
+        #[test]
+        fn words_at_least_is_a_lower_bound(text in "[\\u{0600}-\\u{06FF}\\u{0750}-\\u{077F}\\u{FB50}-\\u{FEFF} a-zA-Z0-9.,:«»\\u{00C0}-\\u{024F}]{0,40}") {
+            let folded = fold(&text);
+            proptest::prop_assert!(words_at_least(&text) <= folded.split(' ').filter(|w| !w.is_empty()).count());
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! the first substantial run is the article, anything after it (a second article appended
 //! after the footer) is dropped. Inside the run, isolated furniture is dropped line by line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Role;
 use super::echo::{Repeats, echoes, late_title};
@@ -279,7 +279,10 @@ fn find_title(lines: &[LineInfo], furniture: &[Option<Furniture>], run: Run) -> 
     let candidates: Vec<usize> = (run.pre_start..run.start)
         .filter(|&i| furniture[i].is_none() && lines[i].content == Some(Content::Heading) && lines[i].words >= 3)
         .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    if candidates.is_empty() {
+        return long_headline(lines, run);
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for line in lines.iter().filter(|l| !l.is_blank()) {
         *counts.entry(line.folded.as_str()).or_default() += 1;
     }

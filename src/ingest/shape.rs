@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::lexicon::{LEXICON, contains_phrase, starts_with_word};
-use super::text::{ScriptCounts, clean_line, fold, is_letter};
+use super::text::{ScriptCounts, clean_and_count, fold, is_letter, split_spaces};
 
 /// Longest line, in words, that can still be a heading.
 pub(crate) const MAX_HEADING_WORDS: usize = 14;
@@ -96,15 +96,14 @@ static CLOSING_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"\(([^()]{1,60})\)\
 
 /// Analyses one raw line on its own.
 pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
-    let text = clean_line(raw);
+    let (text, scripts) = clean_and_count(raw);
     let folded = fold(&text);
     let (mut words, mut stops) = (0, 0); // one pass over the tokens for both counts
-    for w in folded.split(' ') {
+    for w in split_spaces(&folded) {
         words += usize::from(w.chars().any(is_letter));
         stops += usize::from(LEXICON.stopwords.contains(w));
     }
     let stop_ratio = if words == 0 { 0.0 } else { stops as f32 / words as f32 };
-    let scripts = ScriptCounts::of(&text);
     let content = (!text.is_empty()).then(|| content_shape(&text, words));
     let mut info = LineInfo { number, text, folded, words, scripts, stop_ratio, content, boiler: None };
     if !info.is_blank() {
@@ -181,9 +180,9 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
             plain("no words (separator or symbols)")
         };
     }
-    let tokens: Vec<&str> = folded.split(' ').collect();
+    let tokens = split_spaces(folded);
     if line.scripts.digits > 0
-        && tokens.iter().all(|t| lx.date_words.contains(*t) || t.chars().all(|c| c.is_ascii_digit()))
+        && tokens.clone().all(|t| lx.date_words.contains(t) || t.chars().all(|c| c.is_ascii_digit()))
     {
         return plain("date or time only");
     }
@@ -231,10 +230,10 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     {
         return plain("follow, share or newsletter prompt");
     }
-    if words <= 4 && line.scripts.digits > 0 && tokens.iter().any(|t| lx.counters.contains(*t)) {
+    if words <= 4 && line.scripts.digits > 0 && tokens.clone().any(|t| lx.counters.contains(t)) {
         return plain("view counter or reading time");
     }
-    if let Some(reason) = byline(line, &tokens) {
+    if let Some(reason) = byline(line, tokens) {
         return plain(reason);
     }
     if words <= 40 && is_caption(text, folded) {
@@ -247,9 +246,13 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     {
         return plain("cookie notice");
     }
-    let separators = text.split(' ').filter(|t| matches!(*t, "»" | "›" | ">" | "|" | "/" | "•")).count();
-    if separators >= 2 && words <= 20 && !text.contains(['.', '،', '؟']) {
-        return plain("breadcrumb or menu (separated links)");
+    // Separators are counted only on short lines that hold one.
+    const SEPARATORS: [char; 6] = ['»', '›', '>', '|', '/', '•'];
+    if words <= 20 && text.contains(SEPARATORS) && !text.contains(['.', '،', '؟']) {
+        let separators = split_spaces(text).filter(|t| matches!(*t, "»" | "›" | ">" | "|" | "/" | "•")).count();
+        if separators >= 2 {
+            return plain("breadcrumb or menu (separated links)");
+        }
     }
     None
 }
@@ -268,7 +271,7 @@ fn maybe_link(text: &str) -> bool {
 }
 
 /// Bylines, credits and timestamps.
-fn byline(line: &LineInfo, tokens: &[&str]) -> Option<&'static str> {
+fn byline<'a>(line: &LineInfo, mut tokens: impl Iterator<Item = &'a str>) -> Option<&'static str> {
     let lx = &*LEXICON;
     let (text, folded, words) = (line.text.as_str(), line.folded.as_str(), line.words);
     if words <= 8 {
@@ -278,7 +281,7 @@ fn byline(line: &LineInfo, tokens: &[&str]) -> Option<&'static str> {
             }
         }
     }
-    if words <= 4 && text.contains(['-', '–', '|', '/', ':']) && tokens.iter().any(|t| lx.credit_words.contains(*t)) {
+    if words <= 4 && text.contains(['-', '–', '|', '/', ':']) && tokens.any(|t| lx.credit_words.contains(t)) {
         return Some("byline or source credit");
     }
     if words <= 12 && line.scripts.digits > 0 && lx.timestamps.iter().any(|p| starts_with_word(folded, p)) {

@@ -43,21 +43,61 @@ fn is_stripped(c: char) -> bool {
 }
 
 /// Cleans one raw line: invisible controls stripped, spaces unified and collapsed, trimmed.
+#[cfg(test)]
 pub(crate) fn clean_line(raw: &str) -> String {
+    clean_and_count(raw).0
+}
+
+/// [`clean_line`] and the [`ScriptCounts::of`] its result, in the one pass over
+/// the characters: what is stripped or turned into a space is neither a letter
+/// nor a digit, so counting the kept characters counts the cleaned line.
+/// Kept characters are copied a run at a time, not one by one.
+pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
     let mut out = String::with_capacity(raw.len());
+    let mut counts = ScriptCounts::default();
     let mut pending_space = false;
-    for c in raw.chars() {
-        if is_space_like(c) {
-            pending_space = true;
-        } else if !is_stripped(c) {
-            if pending_space && !out.is_empty() {
+    let mut run = 0; // start of the kept characters not yet copied to `out`
+    for (at, c) in raw.char_indices() {
+        // ASCII letters and digits and the Arabic block from U+0621 are neither spaces nor stripped.
+        let plain = c.is_ascii_alphanumeric() || ('\u{0621}'..='\u{06FF}').contains(&c);
+        if !plain && (is_space_like(c) || is_stripped(c)) {
+            out.push_str(&raw[run..at]);
+            run = at + c.len_utf8();
+            pending_space |= is_space_like(c);
+            continue;
+        }
+        if pending_space {
+            // Everything kept before the space is in `out` already.
+            if !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
-            out.push(c);
         }
+        counts.add(c);
     }
-    out
+    out.push_str(&raw[run..]);
+    (out, counts)
+}
+
+/// The words of a folded line, as `folded.split(' ')` gives them (empty ones
+/// too), found byte by byte: words are a few bytes long, and `split(' ')` calls
+/// `memchr` once per word, which cost more than the word (the profile in
+/// docs/PERFORMANCE.md, sixth session).
+pub(crate) fn split_spaces(folded: &str) -> impl Iterator<Item = &str> + Clone {
+    let mut rest = Some(folded);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.bytes().position(|b| b == b' ') {
+            Some(i) => {
+                rest = Some(&s[i + 1..]);
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
 }
 
 /// True for Arabic diacritics (harakat, Quranic marks) and tatweel, dropped when folding.
@@ -74,9 +114,28 @@ fn is_presentation_form(c: char) -> bool {
 /// True for the letters of the Arabic block and its supplement (checked first because the
 /// generic Unicode tables are slow for them and they dominate the input).
 pub(crate) fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}'
-        | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
+    match ARABIC_LETTERS.get((c as usize).wrapping_sub(ARABIC_BLOCK) / 64) {
+        Some(bits) => bits >> (c as usize % 64) & 1 == 1,
+        None => matches!(c, '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}'),
+    }
 }
+
+/// The letters of the Arabic block (U+0600..U+06FF) as a bit set, 64 code points
+/// a word: one lookup instead of a chain of range comparisons for the most
+/// common characters of the input.
+const ARABIC_LETTERS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut i = 0;
+    while i < 256 {
+        let c = ARABIC_BLOCK as u32 + i as u32;
+        let letter = matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x066E..=0x06D3 | 0x06D5 | 0x06EE..=0x06EF | 0x06FA..=0x06FF);
+        if letter {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        i += 1;
+    }
+    bits
+};
 
 /// True for a letter of any script, with fast paths for Arabic and ASCII.
 pub(crate) fn is_letter(c: char) -> bool {
@@ -119,12 +178,14 @@ pub(crate) fn fold(text: &str) -> String {
     let mut pending_space = false;
     for c in source.chars() {
         // The ASCII and Arabic-block fast paths give what `fold_char` gives.
-        let folded = if c.is_ascii() {
-            Some(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
-        } else if let Some(&code) = ARABIC_FOLDS.get((c as usize).wrapping_sub(ARABIC_BLOCK)) {
-            char::from_u32(code).filter(|_| code != 0)
+        // The ASCII and Arabic-block fast paths give what `fold_char` and the
+        // lower-casing below give, already lower-cased.
+        let (folded, final_form) = if c.is_ascii() {
+            (Some(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' }), true)
+        } else if let Some(&f) = ARABIC_FOLDS.get((c as usize).wrapping_sub(ARABIC_BLOCK)) {
+            (Some(f).filter(|&f| f != '\0'), true)
         } else {
-            fold_char(c)
+            (fold_char(c), false)
         };
         let Some(c) = folded else { continue };
         if c == ' ' {
@@ -135,7 +196,7 @@ pub(crate) fn fold(text: &str) -> String {
             out.push(' ');
         }
         pending_space = false;
-        if c.is_ascii() || is_arabic_letter(c) {
+        if final_form || c.is_ascii() || is_arabic_letter(c) {
             out.push(c);
         } else {
             out.extend(c.to_lowercase());
@@ -148,19 +209,19 @@ pub(crate) fn fold(text: &str) -> String {
 const ARABIC_BLOCK: usize = 0x0600;
 
 /// What [`fold`] makes of each character of the Arabic block (U+0600..U+06FF),
-/// worked out once by the general path: 0 when it is dropped, else the one
+/// worked out once by the general path: `'\0'` when it is dropped, else the one
 /// character pushed (a space when it separates words).
-static ARABIC_FOLDS: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+static ARABIC_FOLDS: std::sync::LazyLock<[char; 256]> = std::sync::LazyLock::new(|| {
     std::array::from_fn(|i| {
         let c = char::from_u32((ARABIC_BLOCK + i) as u32).unwrap_or(' '); // the block has no surrogates
         match fold_char(c) {
-            None => 0,
-            Some(f) if f == ' ' || f.is_ascii() || is_arabic_letter(f) => f as u32,
+            None => '\0',
+            Some(f) if f == ' ' || f.is_ascii() || is_arabic_letter(f) => f,
             Some(f) => {
                 let mut lower = f.to_lowercase();
                 match (lower.next(), lower.next()) {
-                    (Some(l), None) => l as u32,
-                    _ => f as u32, // no character of the block lower-cases to several
+                    (Some(l), None) => l,
+                    _ => f, // no character of the block lower-cases to several
                 }
             }
         }
@@ -182,32 +243,36 @@ pub(crate) struct ScriptCounts {
 
 impl ScriptCounts {
     /// Counts the letters of `text` by script.
+    #[cfg(test)]
     pub(crate) fn of(text: &str) -> Self {
         let mut counts = Self::default();
-        for c in text.chars() {
-            if c.is_ascii() {
-                if c.is_ascii_digit() {
-                    counts.digits += 1;
-                } else if c.is_ascii_alphabetic() {
-                    counts.latin += 1;
-                }
-            } else if is_arabic_letter(c) {
-                counts.arabic += 1;
-            } else if c.is_numeric() {
-                counts.digits += 1;
-            } else if c.is_alphabetic() {
-                match c {
-                    '\u{0600}'..='\u{06FF}'
-                    | '\u{0750}'..='\u{077F}'
-                    | '\u{08A0}'..='\u{08FF}'
-                    | '\u{FB50}'..='\u{FDFF}'
-                    | '\u{FE70}'..='\u{FEFF}' => counts.arabic += 1,
-                    c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => counts.latin += 1,
-                    _ => counts.other += 1,
-                }
+        text.chars().for_each(|c| counts.add(c));
+        counts
+    }
+
+    /// Counts one character.
+    fn add(&mut self, c: char) {
+        if c.is_ascii() {
+            if c.is_ascii_digit() {
+                self.digits += 1;
+            } else if c.is_ascii_alphabetic() {
+                self.latin += 1;
+            }
+        } else if is_arabic_letter(c) {
+            self.arabic += 1;
+        } else if c.is_numeric() {
+            self.digits += 1;
+        } else if c.is_alphabetic() {
+            match c {
+                '\u{0600}'..='\u{06FF}'
+                | '\u{0750}'..='\u{077F}'
+                | '\u{08A0}'..='\u{08FF}'
+                | '\u{FB50}'..='\u{FDFF}'
+                | '\u{FE70}'..='\u{FEFF}' => self.arabic += 1,
+                c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => self.latin += 1,
+                _ => self.other += 1,
             }
         }
-        counts
     }
 
     /// All letters, whatever the script.
@@ -270,6 +335,71 @@ mod tests {
         #[test]
         fn fold_agrees_with_the_reference(text in "[\\u{0600}-\\u{06FF} \\t\\u{200C}\\u{200D}a-zA-Z0-9.,:«»\\u{FB50}-\\u{FEFF}\\u{00C0}-\\u{024F}\\u{0391}-\\u{03C9}\\u{0750}-\\u{077F}]{0,40}") {
             proptest::prop_assert_eq!(fold(&text), fold_reference(&text));
+        }
+    }
+
+    /// Arabic letters as first written, range by range: the oracle for the bit set.
+    fn is_arabic_letter_reference(c: char) -> bool {
+        matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06D5}'
+            | '\u{06EE}'..='\u{06EF}' | '\u{06FA}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
+    }
+
+    #[test]
+    fn the_arabic_letter_set_agrees_with_the_ranges_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_arabic_letter(c), is_arabic_letter_reference(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn what_cleaning_removes_is_never_counted() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| is_space_like(c) || is_stripped(c)) {
+            assert_eq!(ScriptCounts::of(&c.to_string()), ScriptCounts::default(), "U+{:04X}", c as u32);
+        }
+    }
+
+    /// Cleaning as first written, character by character: the oracle for [`clean_and_count`].
+    fn clean_reference(raw: &str) -> String {
+        let mut out = String::with_capacity(raw.len());
+        let mut pending_space = false;
+        for c in raw.chars() {
+            if is_space_like(c) {
+                pending_space = true;
+            } else if !is_stripped(c) {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn cleaning_agrees_with_the_reference_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!(" a{c}{c} b{c}"), format!("{c}\u{200B} {c}\t")] {
+                assert_eq!(clean_line(&text), clean_reference(&text), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cleaning_agrees_with_the_reference(text in "[\u{0600}-\u{06FF} \t\r\u{0}-\u{1F}\u{7F}-\u{A0}\u{AD}\u{2000}-\u{206F}\u{FEFF}a-z0-9.]{0,40}") {
+            proptest::prop_assert_eq!(clean_line(&text), clean_reference(&text));
+        }
+
+        #[test]
+        fn counting_while_cleaning_counts_the_cleaned_line(text in "[\u{0600}-\u{06FF} \t\u{A0}\u{200B}-\u{200F}\u{202A}-\u{202E}a-zA-Z0-9\u{0660}-\u{0669}\u{00C0}-\u{024F}\u{0391}-\u{03C9}\u{FB50}-\u{FEFF}]{0,40}") {
+            let (cleaned, counts) = clean_and_count(&text);
+            proptest::prop_assert_eq!(counts, ScriptCounts::of(&cleaned));
+        }
+
+        #[test]
+        fn split_spaces_is_split_on_a_space(text in "[ a\u{0627}\u{0628}\t]{0,20}") {
+            proptest::prop_assert!(split_spaces(&text).eq(text.split(' ')));
         }
     }
 

@@ -82,7 +82,29 @@ impl Hasher for PreHashed {
 }
 
 /// Map from shingle hash to the lines holding it.
-type ShingleIndex = std::collections::HashMap<u64, Vec<usize>, BuildHasherDefault<PreHashed>>;
+type ShingleIndex = std::collections::HashMap<u64, Lines, BuildHasherDefault<PreHashed>>;
+
+/// Up to [`CAP`] line indexes, in place: a document has thousands of shingles,
+/// and a `Vec` each was an allocation each.
+#[derive(Clone, Copy, Default)]
+struct Lines {
+    at: [u32; CAP],
+    len: u8,
+}
+
+impl Lines {
+    fn as_slice(&self) -> &[u32] {
+        &self.at[..usize::from(self.len)]
+    }
+
+    /// Adds line `i` unless the slot is full or `i` was the last one added.
+    fn add(&mut self, i: u32) {
+        if usize::from(self.len) < CAP && self.as_slice().last() != Some(&i) {
+            self.at[usize::from(self.len)] = i;
+            self.len += 1;
+        }
+    }
+}
 
 /// FNV-1a hash of one word (fast for short keys; collisions only cost a comparison).
 fn word_hash(word: &str) -> u64 {
@@ -107,19 +129,19 @@ fn words_of(line: &LineInfo) -> Vec<&str> {
 
 /// For each body line, the index of a longer body line it echoes (a pull quote).
 pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec<Option<usize>> {
-    let mut index = ShingleIndex::default();
     // Each line's shingles, hashed once: the candidates below are indexed lines.
     let mut shingles: Vec<Vec<u64>> = vec![Vec::new(); lines.len()];
     for (i, line) in lines.iter().enumerate() {
-        if !in_body(i) || line.words < SHINGLE {
-            continue;
+        if in_body(i) && line.words >= SHINGLE {
+            shingles[i] = shingle_hashes(line);
         }
-        shingles[i] = shingle_hashes(line);
-        for &h in &shingles[i] {
-            let slot = index.entry(h).or_default();
-            if slot.len() < CAP && slot.last() != Some(&i) {
-                slot.push(i);
-            }
+    }
+    let mut index = ShingleIndex::with_capacity_and_hasher(shingles.iter().map(Vec::len).sum(), Default::default());
+    for (i, hashes) in shingles.iter().enumerate() {
+        // Line numbers of a seed fit in u32: a seed is far smaller than 4 GB of newlines.
+        let Ok(line) = u32::try_from(i) else { break };
+        for &h in hashes {
+            index.entry(h).or_default().add(line);
         }
     }
     let mut out = vec![None; lines.len()];
@@ -133,7 +155,7 @@ pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec
         let words = words_of(line);
         let mut targets: Vec<usize> = Vec::new();
         for h in &shingles[i] {
-            for &t in index.get(h).into_iter().flatten() {
+            for t in index.get(h).into_iter().flat_map(|slot| slot.as_slice().iter().map(|&t| t as usize)) {
                 let longer = lines[t].words as f32 >= 1.25 * line.words as f32;
                 if t != i && longer && !targets.contains(&t) && targets.len() < CAP {
                     targets.push(t);

@@ -131,12 +131,39 @@ fn intact(bytes: &[u8], range: &Range<usize>, digest: &Digest256) -> bool {
     bytes.get(range.clone()).is_some_and(|b| Sha256::digest(b).as_slice() == digest)
 }
 
+/// A cache file's bytes: read into memory piece by piece ([`Part::Heads`]), or
+/// mapped whole ([`Part::Whole`]). A build reads hundreds of megabytes of
+/// documents; mapped, they are the kernel's cached pages of the file, not a
+/// copy in fresh memory the kernel must zero first (docs/PERFORMANCE.md).
+#[derive(Debug)]
+enum Bytes {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Read(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Read(bytes) => bytes,
+            Bytes::Mapped(map) => map,
+        }
+    }
+}
+
 /// The entries a previous run left, and those this run adds.
 #[derive(Debug)]
 pub struct IngestCache {
     path: PathBuf,
     /// The file as far as it was read (empty when there was no usable file).
-    bytes: Vec<u8>,
+    bytes: Bytes,
     /// The file, while its documents are unread ([`Part::Heads`]): a write copies them from it.
     unread: Option<File>,
     /// Where each entry of `bytes` is.
@@ -185,7 +212,13 @@ impl IngestCache {
         }
         // Documents not read yet are copied from the file opened then (never
         // another one renamed over it since), once their digests are checked.
-        let late = self.unread.take().map(|mut file| file.read_to_end(&mut self.bytes)).is_some();
+        let late = match (self.unread.take(), &mut self.bytes) {
+            (Some(mut file), Bytes::Read(bytes)) => {
+                let _ = file.read_to_end(bytes); // what could not be read fails its digest below
+                true
+            }
+            _ => false,
+        };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         let temp = dir.join(format!(".ingest.{}.tmp", std::process::id()));
@@ -245,7 +278,7 @@ impl IngestCache {
 
 /// What [`read`] makes of a file: its bytes as far as read, the entries, and
 /// the file itself while its documents are unread.
-type Opened = (Vec<u8>, HashMap<Key, Slot>, Option<File>);
+type Opened = (Bytes, HashMap<Key, Slot>, Option<File>);
 
 /// Reads `part` of the cache file at `path`; `None` when it is not one this
 /// binary wrote whole (a digest that does not match, lengths that do not add
@@ -255,7 +288,7 @@ fn read(path: &Path, part: Part) -> Option<Opened> {
     use rayon::prelude::*;
     let mut file = File::open(path).ok()?;
     let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
-    let mut bytes = Vec::with_capacity(if part == Part::Whole { size } else { 0 });
+    let mut bytes = Vec::new();
     let mut expected = MAGIC.to_vec();
     expected.extend_from_slice(&(STAMP.len() as u64).to_le_bytes());
     expected.extend_from_slice(STAMP.as_bytes());
@@ -298,8 +331,18 @@ fn read(path: &Path, part: Part) -> Option<Opened> {
     if slots.len() != count {
         return None; // a key twice
     }
-    read_more(&mut file, &mut bytes, if part == Part::Whole { heads + docs } else { heads })?;
     let whole = part == Part::Whole;
+    let bytes = if whole {
+        // SAFETY: the map is read-only and private to this run. nashra never
+        // writes a cache file in place: a new one is renamed over it, and this
+        // map keeps the old one. What the map holds is checked below like read
+        // bytes: the header read above, then every digest.
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        (map.len() == size && map.get(..start) == Some(&bytes[..])).then_some(Bytes::Mapped(map))?
+    } else {
+        read_more(&mut file, &mut bytes, heads)?;
+        Bytes::Read(bytes)
+    };
     let intact = slots.par_iter().all(|(_, slot)| slot.head_intact(&bytes) && (!whole || slot.doc_intact(&bytes)));
     intact.then_some((bytes, slots, (!whole).then_some(file)))
 }

@@ -51,19 +51,23 @@ pub(crate) fn clean_line(raw: &str) -> String {
 /// [`clean_line`] and the [`ScriptCounts::of`] its result, in the one pass over
 /// the characters: what is stripped or turned into a space is neither a letter
 /// nor a digit, so counting the kept characters counts the cleaned line.
-/// Kept characters are copied a run at a time, not one by one.
+/// Kept characters are copied a run at a time, not one by one, and characters
+/// below U+0700 are classified by [`KNOWN`].
 pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
+    let known = &*KNOWN;
     let mut out = String::with_capacity(raw.len());
     let mut counts = ScriptCounts::default();
     let mut pending_space = false;
     let mut run = 0; // start of the kept characters not yet copied to `out`
     for (at, c) in raw.char_indices() {
-        // ASCII letters and digits and the Arabic block from U+0621 are neither spaces nor stripped.
-        let plain = c.is_ascii_alphanumeric() || ('\u{0621}'..='\u{06FF}').contains(&c);
-        if !plain && (is_space_like(c) || is_stripped(c)) {
+        let (clean, count) = match known.get(c as usize) {
+            Some(k) => (k.clean, k.count),
+            None => (Clean::of(c), Count::of(c)),
+        };
+        if clean != Clean::Kept {
             out.push_str(&raw[run..at]);
             run = at + c.len_utf8();
-            pending_space |= is_space_like(c);
+            pending_space |= clean == Clean::Space;
             continue;
         }
         if pending_space {
@@ -73,11 +77,122 @@ pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
             }
             pending_space = false;
         }
-        counts.add(c);
+        counts.bump(count);
     }
     out.push_str(&raw[run..]);
     (out, counts)
 }
+
+/// What cleaning does with a character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Clean {
+    Kept,
+    /// Turned into (one) space.
+    Space,
+    Stripped,
+}
+
+impl Clean {
+    fn of(c: char) -> Clean {
+        if is_space_like(c) {
+            Clean::Space
+        } else if is_stripped(c) {
+            Clean::Stripped
+        } else {
+            Clean::Kept
+        }
+    }
+}
+
+/// Which of [`ScriptCounts`]' counts a character adds to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Count {
+    None,
+    Arabic,
+    Latin,
+    Other,
+    Digit,
+}
+
+impl Count {
+    fn of(c: char) -> Count {
+        if c.is_ascii() {
+            if c.is_ascii_digit() {
+                Count::Digit
+            } else if c.is_ascii_alphabetic() {
+                Count::Latin
+            } else {
+                Count::None
+            }
+        } else if is_arabic_letter(c) {
+            Count::Arabic
+        } else if c.is_numeric() {
+            Count::Digit
+        } else if c.is_alphabetic() {
+            match c {
+                '\u{0600}'..='\u{06FF}'
+                | '\u{0750}'..='\u{077F}'
+                | '\u{08A0}'..='\u{08FF}'
+                | '\u{FB50}'..='\u{FDFF}'
+                | '\u{FE70}'..='\u{FEFF}' => Count::Arabic,
+                c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => Count::Latin,
+                _ => Count::Other,
+            }
+        } else {
+            Count::None
+        }
+    }
+}
+
+/// What [`fold`] does with a character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fold {
+    Drop,
+    /// A word break.
+    Space,
+    /// Pushes this character, lower-cased already.
+    Push(char),
+    /// Lower-cases to several characters: the general path.
+    General,
+}
+
+impl Fold {
+    fn of(c: char) -> Fold {
+        match fold_char(c) {
+            None => Fold::Drop,
+            Some(' ') => Fold::Space,
+            Some(f) if f.is_ascii() || is_arabic_letter(f) => Fold::Push(f),
+            Some(f) => {
+                let mut lower = f.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => Fold::Push(l),
+                    _ => Fold::General,
+                }
+            }
+        }
+    }
+}
+
+/// What cleaning, counting and folding do with one character.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    clean: Clean,
+    count: Count,
+    fold: Fold,
+}
+
+/// [`Known`] for every character below U+0700: ASCII, Latin and the Arabic
+/// block, nearly all of the input. Worked out once by the general functions,
+/// so the table and the general path cannot disagree; a lookup replaces a
+/// chain of range tests per character.
+static KNOWN: std::sync::LazyLock<Vec<Known>> = std::sync::LazyLock::new(|| {
+    (0..0x0700u32)
+        .map(|u| {
+            let c = char::from_u32(u).unwrap_or(' '); // no surrogates below U+D800
+            Known { clean: Clean::of(c), count: Count::of(c), fold: Fold::of(c) }
+        })
+        .collect()
+});
 
 /// The words of a folded line, as `folded.split(' ')` gives them (empty ones
 /// too), found byte by byte: words are a few bytes long, and `split(' ')` calls
@@ -119,6 +234,9 @@ pub(crate) fn is_arabic_letter(c: char) -> bool {
         None => matches!(c, '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}'),
     }
 }
+
+/// First code point of the Arabic block.
+const ARABIC_BLOCK: usize = 0x0600;
 
 /// The letters of the Arabic block (U+0600..U+06FF) as a bit set, 64 code points
 /// a word: one lookup instead of a chain of range comparisons for the most
@@ -174,29 +292,31 @@ pub(crate) fn fold(text: &str) -> String {
     } else {
         text
     };
+    let known = &*KNOWN;
     let mut out = String::with_capacity(source.len());
     let mut pending_space = false;
     for c in source.chars() {
-        // The ASCII and Arabic-block fast paths give what `fold_char` gives.
-        // The ASCII and Arabic-block fast paths give what `fold_char` and the
-        // lower-casing below give, already lower-cased.
-        let (folded, final_form) = if c.is_ascii() {
-            (Some(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' }), true)
-        } else if let Some(&f) = ARABIC_FOLDS.get((c as usize).wrapping_sub(ARABIC_BLOCK)) {
-            (Some(f).filter(|&f| f != '\0'), true)
-        } else {
-            (fold_char(c), false)
+        let (c, lowered) = match known.get(c as usize).map_or_else(|| Fold::of(c), |k| k.fold) {
+            Fold::Drop => continue,
+            Fold::Space => {
+                pending_space = true;
+                continue;
+            }
+            Fold::Push(f) => (f, true),
+            Fold::General => match fold_char(c) {
+                None => continue,
+                Some(' ') => {
+                    pending_space = true;
+                    continue;
+                }
+                Some(f) => (f, false),
+            },
         };
-        let Some(c) = folded else { continue };
-        if c == ' ' {
-            pending_space = true;
-            continue;
-        }
         if pending_space && !out.is_empty() {
             out.push(' ');
         }
         pending_space = false;
-        if final_form || c.is_ascii() || is_arabic_letter(c) {
+        if lowered {
             out.push(c);
         } else {
             out.extend(c.to_lowercase());
@@ -204,29 +324,6 @@ pub(crate) fn fold(text: &str) -> String {
     }
     out
 }
-
-/// First code point of the Arabic block, which [`ARABIC_FOLDS`] covers.
-const ARABIC_BLOCK: usize = 0x0600;
-
-/// What [`fold`] makes of each character of the Arabic block (U+0600..U+06FF),
-/// worked out once by the general path: `'\0'` when it is dropped, else the one
-/// character pushed (a space when it separates words).
-static ARABIC_FOLDS: std::sync::LazyLock<[char; 256]> = std::sync::LazyLock::new(|| {
-    std::array::from_fn(|i| {
-        let c = char::from_u32((ARABIC_BLOCK + i) as u32).unwrap_or(' '); // the block has no surrogates
-        match fold_char(c) {
-            None => '\0',
-            Some(f) if f == ' ' || f.is_ascii() || is_arabic_letter(f) => f,
-            Some(f) => {
-                let mut lower = f.to_lowercase();
-                match (lower.next(), lower.next()) {
-                    (Some(l), None) => l,
-                    _ => f, // no character of the block lower-cases to several
-                }
-            }
-        }
-    })
-});
 
 /// Counts of letters by script in a cleaned line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -251,27 +348,19 @@ impl ScriptCounts {
     }
 
     /// Counts one character.
+    #[cfg(test)]
     fn add(&mut self, c: char) {
-        if c.is_ascii() {
-            if c.is_ascii_digit() {
-                self.digits += 1;
-            } else if c.is_ascii_alphabetic() {
-                self.latin += 1;
-            }
-        } else if is_arabic_letter(c) {
-            self.arabic += 1;
-        } else if c.is_numeric() {
-            self.digits += 1;
-        } else if c.is_alphabetic() {
-            match c {
-                '\u{0600}'..='\u{06FF}'
-                | '\u{0750}'..='\u{077F}'
-                | '\u{08A0}'..='\u{08FF}'
-                | '\u{FB50}'..='\u{FDFF}'
-                | '\u{FE70}'..='\u{FEFF}' => self.arabic += 1,
-                c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => self.latin += 1,
-                _ => self.other += 1,
-            }
+        self.bump(Count::of(c));
+    }
+
+    /// Adds one to `count`'s field.
+    fn bump(&mut self, count: Count) {
+        match count {
+            Count::None => {}
+            Count::Arabic => self.arabic += 1,
+            Count::Latin => self.latin += 1,
+            Count::Other => self.other += 1,
+            Count::Digit => self.digits += 1,
         }
     }
 
@@ -324,8 +413,8 @@ mod tests {
     }
 
     #[test]
-    fn the_arabic_table_agrees_with_the_reference_for_every_character_of_the_block() {
-        for c in (0x0600..=0x06FF).filter_map(char::from_u32) {
+    fn the_fold_agrees_with_the_reference_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let text = format!("a{c}b {c}");
             assert_eq!(fold(&text), fold_reference(&text), "U+{:04X}", c as u32);
         }

@@ -147,7 +147,7 @@ pub struct Prepared {
     /// What the search indexes reuse from the last run.
     search_memo: Arc<std::sync::Mutex<SearchMemo>>,
     /// The search indexes, built when first needed: asset key → site path, and their files.
-    search: std::sync::OnceLock<(BTreeMap<String, String>, Output)>,
+    search: std::sync::OnceLock<Search>,
     /// Whether the search indexes fill `search_memo` for the next run (a one-off build does not).
     keep_search: bool,
     /// The theme's interface strings of each language code, converted for Tera
@@ -161,6 +161,16 @@ pub struct Prepared {
 
 /// Where the search index scripts and text shards are.
 const SEARCH_FILES: &str = "assets/search-";
+
+/// The search indexes, once built.
+struct Search {
+    /// Asset key (`search-ar.js`) → site path.
+    names: BTreeMap<String, String>,
+    /// The site path of every search file.
+    paths: std::collections::BTreeSet<String>,
+    /// Their bytes, unless they went straight to a build's sink as they were made.
+    files: Output,
+}
 
 impl Prepared {
     /// Adds the theme's assets; the search indexes are built when first
@@ -195,24 +205,39 @@ impl Prepared {
         }
     }
 
-    /// The search indexes: asset key → site path, and their files.
-    fn search(&self) -> &(BTreeMap<String, String>, Output) {
+    /// The search indexes, built the first time they are needed.
+    fn search(&self) -> &Search {
+        self.search_into(None)
+    }
+
+    /// [`Self::search`]; when they are built now for a one-off build (not
+    /// `keep_search`), their files go to `sink` as they are made instead of
+    /// being kept: at 10,000 articles they are ~270 MB that nothing reads again.
+    fn search_into(&self, sink: Option<&(dyn Fn(String, Vec<u8>) + Sync)>) -> &Search {
         self.search.get_or_init(|| {
-            let mut files = Output::new();
+            let sink = sink.filter(|_| !self.keep_search);
+            let (mut paths, mut files) = (std::collections::BTreeSet::new(), Output::new());
+            let mut put = |path: String, bytes: Vec<u8>| {
+                paths.insert(path.clone());
+                match sink {
+                    Some(sink) => sink(path, bytes),
+                    None => drop(files.insert(path, bytes)),
+                }
+            };
             let mut memo = self.search_memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let names = views::search::add_indexes(&self.renderer(), &mut files, &mut memo, self.keep_search); // one script per language
-            (names, files)
+            let names = views::search::add_indexes(&self.renderer(), &mut put, &mut memo, self.keep_search); // one script per language
+            Search { names, paths, files }
         })
     }
 
     /// The hashed site path of a theme asset (`style.css`) or search index (`search-ar.js`).
     fn asset(&self, key: &str) -> Option<&String> {
-        self.names.get(key).or_else(|| key.starts_with("search-").then(|| self.search().0.get(key)).flatten())
+        self.names.get(key).or_else(|| key.starts_with("search-").then(|| self.search().names.get(key)).flatten())
     }
 
     /// Whether `path` is one of the search files (building the indexes to know).
     pub fn is_search_file(&self, path: &str) -> bool {
-        path.starts_with(SEARCH_FILES) && self.search().1.contains_key(path)
+        path.starts_with(SEARCH_FILES) && self.search().paths.contains(path)
     }
 
     /// What an edition adds or the editions archive lists.
@@ -251,7 +276,7 @@ impl Prepared {
             return Some(Ok(bytes.clone()));
         }
         if path.starts_with(SEARCH_FILES) {
-            return self.search().1.get(path).map(|bytes| Ok(bytes.clone()));
+            return self.search().files.get(path).map(|bytes| Ok(bytes.clone()));
         }
         let r = self.renderer();
         if path == SITEMAP {
@@ -301,7 +326,8 @@ impl Prepared {
             return None; // before the search indexes, which hold their memo while they are built
         }
         let r = self.renderer();
-        let search = &self.search().1;
+        // A one-off build's search files reach `sink` while they are made; kept ones are sent here.
+        let search = &self.search_into(Some(sink)).files;
         self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), bytes.clone()));
         // Pages are listed first (cheap), then each one's context is built,
         // fingerprinted, rendered, handed to `sink` and dropped on any core:

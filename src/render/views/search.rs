@@ -9,7 +9,6 @@
 
 use super::{href, path, section};
 use crate::model::{Language, Localized};
-use crate::output::Output;
 use crate::render::{PageSpec, Renderer};
 use crate::search::index::SHARD_SIZE;
 use crate::search::index::plain_text;
@@ -90,11 +89,17 @@ fn weights_key(doc: &Document) -> u64 {
 }
 
 /// Builds every language's index script, and the text shards it points at,
-/// into `out`, named by content hash like the theme's assets; returns asset
-/// key → site path of each index. Reuses from `memo` what is unchanged, and
-/// fills it for the next run only when `keep` is set: a one-off build neither
-/// hashes every document nor holds a second copy of the index files.
-pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: bool) -> BTreeMap<String, String> {
+/// and hands each file to `put` (site path, bytes) as soon as it is made,
+/// named by content hash like the theme's assets; returns asset key → site
+/// path of each index. Reuses from `memo` what is unchanged, and fills it for
+/// the next run only when `keep` is set: a one-off build neither hashes every
+/// document nor holds a second copy of the index files.
+pub fn add_indexes(
+    r: &Renderer,
+    put: &mut dyn FnMut(String, Vec<u8>),
+    memo: &mut SearchMemo,
+    keep: bool,
+) -> BTreeMap<String, String> {
     use rayon::prelude::*;
     let dirs: BTreeMap<String, &str> = r.site.languages.iter().map(|l| (l.code.clone(), l.dir.as_str())).collect();
     let mut names = BTreeMap::new();
@@ -102,10 +107,12 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
     let mut scripts = std::mem::take(&mut memo.scripts);
     // Passage weights by the hash of the passages, shared by the languages.
     let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
-    // Text shards by the hash of what they hold: (content hash in the name, site path in `out`).
-    let mut made_shards: rustc_hash::FxHashMap<u64, (String, String)> = rustc_hash::FxHashMap::default();
+    // Text shards by the hash of what they hold: (content hash in the name, bytes),
+    // kept while a later language may copy them.
+    let mut made_shards: rustc_hash::FxHashMap<u64, (String, Vec<u8>)> = rustc_hash::FxHashMap::default();
     let mut made = Vec::new();
-    for lang in &r.site.languages {
+    for (n, lang) in r.site.languages.iter().enumerate() {
+        let last = n + 1 == r.site.languages.len();
         let mut docs = documents(r, lang);
         let key = keep.then(|| {
             let mut h = rustc_hash::FxHasher::default();
@@ -117,7 +124,7 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
             && k == key
         {
             for (path, bytes) in &files {
-                out.insert(path.clone(), bytes.clone());
+                put(path.clone(), bytes.clone());
             }
             names.insert(index_key(lang), index.clone());
             memo.scripts.insert(lang.code.clone(), (key, files, index));
@@ -142,8 +149,7 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
                         let key = shard_key(k, chunk);
                         // The same passages at the same place make the same bytes:
                         // copy them from the language that made them.
-                        let made = made_shards.get(&key).and_then(|(short, path)| Some((short, out.get(path)?)));
-                        let file = match made {
+                        let file = match made_shards.get(&key) {
                             Some((short, bytes)) => (format!("assets/{stem}.{short}.js"), bytes.clone()),
                             None => script_file(&stem, index::text_shard(k, chunk)),
                         };
@@ -180,11 +186,13 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
             .collect();
         let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
         for (shard, (target, bytes)) in shard_files {
-            made_shards.entry(shard).or_insert_with(|| (short_hash(&target).to_string(), target.clone()));
+            if !last {
+                made_shards.entry(shard).or_insert_with(|| (short_hash(&target).to_string(), bytes.clone()));
+            }
             if key.is_some() {
                 files.push((target.clone(), bytes.clone()));
             }
-            out.insert(target, bytes); // in `out` now: the next language may copy it
+            put(target, bytes);
         }
         // The shards hold the passages now, and the weights their terms; the
         // index only says whether a document has any: keep one, free the rest
@@ -208,13 +216,11 @@ pub fn add_indexes(r: &Renderer, out: &mut Output, memo: &mut SearchMemo, keep: 
         names.insert(index_key(lang), index.clone());
         match key {
             Some(key) => {
-                out.insert(index.clone(), bytes.clone());
+                put(index.clone(), bytes.clone());
                 files.push((index.clone(), bytes));
                 memo.scripts.insert(lang.code.clone(), (key, files, index));
             }
-            None => {
-                out.insert(index, bytes);
-            }
+            None => put(index, bytes),
         }
     }
     names

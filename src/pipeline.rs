@@ -124,15 +124,58 @@ fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &m
 }
 
 /// What validation needs of every article's ingestion (its folded body and its
-/// unmatched overrides), from the persistent cache where its inputs are
-/// unchanged (only that part of the entry is decoded), else ingested (in
-/// parallel) and put in the cache; without a cache nothing is hashed.
-/// Returns each article's entry, and how many were ingested.
-fn ingest_cached<'p>(
-    project: &'p Project,
-    mut store: Option<&mut cache::IngestCache>,
+/// unmatched overrides): from the persistent cache where its inputs are
+/// unchanged (only that part of the entry is decoded, its body borrowed from
+/// `store`), else ingested (in parallel). Without a cache nothing is hashed.
+/// Returns each article's folded body, and what was ingested anew, encoded for
+/// the cache (when there is one) and counted.
+fn ingest_cached<'s>(
+    store: Option<&'s cache::IngestCache>,
+    stored: Vec<Job<'_>>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<(&'p String, cache::Entry)>, usize) {
+) -> Heads<'s> {
+    use rayon::prelude::*;
+    use std::borrow::Cow;
+    let done: Vec<_> = stored
+        .into_par_iter()
+        .map(|(slug, a, text, key, stored)| match stored.and_then(|s| store?.entry(&s)) {
+            Some((unmatched, body)) => (slug, a, unmatched, Cow::Borrowed(body), None, false),
+            None => {
+                let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
+                let encoded = key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc)));
+                (slug, a, unmatched, Cow::Owned(body), encoded, true)
+            }
+        })
+        .collect();
+    let ingested = done.iter().filter(|job| job.5).count();
+    let mut fresh = Vec::new();
+    let bodies = done
+        .into_iter()
+        .map(|(slug, a, unmatched, body, encoded, _)| {
+            fresh.extend(encoded);
+            warn_unmatched(a, &unmatched, diags);
+            (slug.clone(), body)
+        })
+        .collect();
+    Heads { bodies, fresh, ingested }
+}
+
+/// What [`ingest_cached`] gives `check`.
+struct Heads<'s> {
+    /// Each article's folded body, by slug.
+    bodies: BTreeMap<String, std::borrow::Cow<'s, str>>,
+    /// What was ingested anew, encoded for the cache.
+    fresh: Vec<(cache::Key, cache::Encoded)>,
+    /// How many seeds were ingested anew.
+    ingested: usize,
+}
+
+/// One article for [`ingest_cached`]: its slug and file, its seed's text, the
+/// cache key of its ingestion (when there is a cache) and where the cache holds it.
+type Job<'p> = (&'p String, &'p load::Loaded<ArticleFile>, &'p str, Option<cache::Key>, Option<cache::Stored>);
+
+/// Each article's [`Job`]; what the cache holds is taken (kept at the next write).
+fn take_stored<'p>(project: &'p Project, mut store: Option<&mut cache::IngestCache>) -> Vec<Job<'p>> {
     use rayon::prelude::*;
     let hashing = store.is_some();
     let keyed: Vec<_> = project
@@ -140,40 +183,16 @@ fn ingest_cached<'p>(
         .par_iter()
         .filter_map(|(slug, a)| {
             let seed = project.seeds.get(&a.value.seed)?;
-            Some((slug, a, &seed.text, hashing.then(|| cache::key(&seed.text, &a.value))))
+            Some((slug, a, seed.text.as_str(), hashing.then(|| cache::key(&seed.text, &a.value))))
         })
         .collect();
-    let jobs: Vec<_> = keyed
+    keyed
         .into_iter()
         .map(|(slug, a, text, key)| {
             let stored = key.as_ref().zip(store.as_deref_mut()).and_then(|(key, store)| store.take(key));
             (slug, a, text, key, stored)
         })
-        .collect();
-    let store_ref = store.as_deref();
-    let done: Vec<_> = jobs
-        .into_par_iter()
-        .map(|(slug, a, text, key, stored)| match stored.and_then(|s| store_ref?.entry(&s)) {
-            Some(entry) => (slug, a, entry, None, false),
-            None => {
-                let (doc, entry) = ingest_one(text, &a.value);
-                let encoded = key.map(|k| (k, cache::Encoded::new(&entry.unmatched, &entry.body, &doc)));
-                (slug, a, entry, encoded, true)
-            }
-        })
-        .collect();
-    let ingested = done.iter().filter(|job| job.4).count();
-    let done = done
-        .into_iter()
-        .map(|(slug, a, entry, encoded, _)| {
-            if let (Some(store), Some((key, encoded))) = (store.as_deref_mut(), encoded) {
-                store.put(key, encoded);
-            }
-            warn_unmatched(a, &entry.unmatched, diags);
-            (slug, entry)
-        })
-        .collect();
-    (done, ingested)
+        .collect()
 }
 
 /// A loaded, validated project: what `check` reports.
@@ -393,20 +412,25 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     let (project, mut diags) = load::load(root);
     let loaded = started.elapsed();
     let mut store = cached.then(|| cache::IngestCache::open(root, cache::Part::Heads));
-    let (done, ingested) = ingest_cached(&project, store.as_mut(), &mut diags);
-    if let Some(Err(e)) = store.map(cache::IngestCache::save) {
-        term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
-    }
-    let bodies: BTreeMap<String, String> = done.into_iter().map(|(slug, entry)| (slug.clone(), entry.body)).collect();
+    let stored = take_stored(&project, store.as_mut());
+    let Heads { bodies, fresh, ingested } = ingest_cached(store.as_ref(), stored, &mut diags);
     let ingest = started.elapsed() - loaded;
     diags.extend(validate::validate(&project, &bodies));
+    let (articles, validate) = (bodies.len(), started.elapsed() - loaded - ingest);
+    drop(bodies); // they borrow from the cache, which is written now
+    if let Some(mut store) = store {
+        fresh.into_iter().for_each(|(key, encoded)| store.put(key, encoded));
+        if let Err(e) = store.save() {
+            term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
+        }
+    }
     diag::sort(&mut diags);
     term.detail(format!(
-        "load {:.1} ms, ingest {:.1} ms ({ingested} of {} seeds ingested, the rest cached), validate {:.1} ms",
+        "load {:.1} ms, ingest {:.1} ms ({ingested} of {articles} seeds ingested, the rest cached; cache written {:.1} ms), validate {:.1} ms",
         ms(loaded),
         ms(ingest),
-        bodies.len(),
-        ms(started.elapsed() - loaded - ingest)
+        ms(started.elapsed() - loaded - ingest - validate),
+        ms(validate)
     ));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if json {

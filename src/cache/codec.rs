@@ -9,6 +9,7 @@
 //! other text is stored as its length + 1 and its bytes. Decoding checks every
 //! length and every string's UTF-8, so a malformed entry is `None`, never a panic.
 
+#[cfg(test)]
 use super::Entry;
 use crate::ingest::{Block, Extraction, LineDecision, ListItem, Role};
 
@@ -74,6 +75,7 @@ pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
 }
 
 /// What `check` needs, from an encoded head.
+#[cfg(test)]
 pub fn decode_entry(head: &[u8]) -> Option<Entry> {
     let (unmatched, body) = decode_head(head)?;
     Some(Entry { unmatched, body: body.to_owned() })
@@ -141,7 +143,7 @@ fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
 }
 
 /// The unmatched overrides and the folded body.
-fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str)> {
+pub(super) fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str)> {
     let mut r = Reader(bytes);
     let count = r.len()?;
     let mut unmatched = Vec::with_capacity(count.min(bytes.len()));

@@ -45,7 +45,9 @@ pub struct PageFile {
 #[derive(Debug, Clone)]
 pub struct Seed {
     /// Text with any byte-order mark removed; line ends as in the file.
-    pub text: String,
+    /// Shared: `serve`'s load cache hands the same text to every rebuild
+    /// instead of copying every seed each time.
+    pub text: Arc<String>,
     /// A hash of the text (what ingestion results are keyed on).
     pub hash: u64,
 }
@@ -55,7 +57,7 @@ impl Seed {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         text.hash(&mut h);
-        Seed { hash: h.finish(), text }
+        Seed { hash: h.finish(), text: Arc::new(text) }
     }
 }
 

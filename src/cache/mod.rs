@@ -12,8 +12,10 @@
 //!
 //! The file is written whole to a temporary file and renamed over the old one,
 //! so a reader sees the old cache or the new one, never half of one. It is read
-//! tolerantly: a missing, truncated, corrupt (a SHA-256 does not match) or
-//! foreign (another stamp or format) file is an empty cache, never an error.
+//! tolerantly: a missing, truncated, corrupt (the header's or the table's
+//! SHA-256 does not match) or foreign (another stamp or format) file is an
+//! empty cache, never an error; an entry whose own SHA-256 does not match is
+//! left out, and only that seed is ingested again.
 //!
 //! Layout: [`MAGIC`]; the stamp (u64 length, bytes); the entry count (u64); a
 //! table of one row per entry in key order (key, then the u64 length and the
@@ -283,9 +285,10 @@ impl IngestCache {
 type Opened = (Bytes, HashMap<Key, Slot>, Option<File>);
 
 /// Reads `part` of the cache file at `path`; `None` when it is not one this
-/// binary wrote whole (a digest that does not match, lengths that do not add
-/// up to the file's size). A file another version wrote is not read past its
-/// stamp.
+/// binary wrote whole (a header or table digest that does not match, lengths
+/// that do not add up to the file's size). A file another version wrote is not
+/// read past its stamp. An entry whose head (or, read whole, whose document)
+/// fails its digest is left out: that seed alone is ingested again.
 fn read(path: &Path, part: Part) -> Option<Opened> {
     use rayon::prelude::*;
     let mut file = File::open(path).ok()?;
@@ -345,8 +348,17 @@ fn read(path: &Path, part: Part) -> Option<Opened> {
         read_more(&mut file, &mut bytes, heads)?;
         Bytes::Read(bytes)
     };
-    let intact = slots.par_iter().all(|(_, slot)| slot.head_intact(&bytes) && (!whole || slot.doc_intact(&bytes)));
-    intact.then_some((bytes, slots, (!whole).then_some(file)))
+    // An entry whose bytes fail their digest is left out, and ingested again;
+    // the table, checked above, says where every other entry is.
+    let damaged: Vec<Key> = slots
+        .par_iter()
+        .filter(|(_, slot)| !(slot.head_intact(&bytes) && (!whole || slot.doc_intact(&bytes))))
+        .map(|(key, _)| *key)
+        .collect();
+    for key in &damaged {
+        slots.remove(key);
+    }
+    Some((bytes, slots, (!whole).then_some(file)))
 }
 
 /// Appends exactly `n` more bytes of `file` to `bytes`; `None` when it has fewer.
@@ -460,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_or_foreign_file_is_no_cache() {
+    fn a_damaged_or_foreign_file_is_no_cache_and_a_damaged_entry_is_left_out() {
         let dir = tempfile::tempdir().unwrap();
         let path = file(dir.path());
         let good = saved(dir.path(), &sample());
@@ -473,18 +485,31 @@ mod tests {
             assert!(!opens(&good[..cut], Part::Whole) && !opens(&good[..cut], Part::Heads), "truncated at {cut}");
         }
         assert!(!opens(&[good.as_slice(), &[0]].concat(), Part::Whole), "a byte too many");
-        // Header, stamp, table, its digest, a head: no part of the file is read.
+        // Header, stamp, table, its digest: no part of the file is read.
         let table_end = MAGIC.len() + 8 + STAMP.len() + 8 + sample().len() * ROW;
-        for at in [0, MAGIC.len() + 3, MAGIC.len() + 8, table_end - 1, table_end + 31, table_end + 32] {
+        for at in [0, MAGIC.len() + 3, MAGIC.len() + 8, table_end - 1, table_end + 31] {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
             assert!(!opens(&bad, Part::Whole) && !opens(&bad, Part::Heads), "byte {at} flipped");
         }
-        // A damaged document: the whole file is refused; the heads alone are still sound.
+        let entries = |bytes: &[u8], part| {
+            std::fs::write(&path, bytes).unwrap();
+            read(&path, part).map(|(_, slots, _)| slots.len())
+        };
+        // A damaged head: that entry is left out, whatever is read; the others are kept.
+        let mut bad = good.clone();
+        bad[table_end + 32] ^= 0x20;
+        let all = sample().len();
+        assert_eq!((entries(&bad, Part::Whole), entries(&bad, Part::Heads)), (Some(all - 1), Some(all - 1)));
+        // A damaged document: that entry is left out of the whole file; the heads are all sound.
         for at in [good.len() / 2, good.len() - 1] {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
-            assert!(!opens(&bad, Part::Whole) && opens(&bad, Part::Heads), "byte {at} flipped");
+            assert_eq!(
+                (entries(&bad, Part::Whole), entries(&bad, Part::Heads)),
+                (Some(all - 1), Some(all)),
+                "byte {at}"
+            );
         }
         let mut bad = good.clone();
         *bad.last_mut().unwrap() ^= 0x20;

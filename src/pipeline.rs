@@ -418,18 +418,20 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     diags.extend(validate::validate(&project, &bodies));
     let (articles, validate) = (bodies.len(), started.elapsed() - loaded - ingest);
     drop(bodies); // they borrow from the cache, which is written now
+    let writing = Instant::now();
     if let Some(mut store) = store {
         fresh.into_iter().for_each(|(key, encoded)| store.put(key, encoded));
         if let Err(e) = store.save() {
             term.detail(format!("cache not written ({}/ingest): {e}", cache::DIR));
         }
     }
+    let written = writing.elapsed();
     diag::sort(&mut diags);
     term.detail(format!(
         "load {:.1} ms, ingest {:.1} ms ({ingested} of {articles} seeds ingested, the rest cached; cache written {:.1} ms), validate {:.1} ms",
         ms(loaded),
         ms(ingest),
-        ms(started.elapsed() - loaded - ingest - validate),
+        ms(written),
         ms(validate)
     ));
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -33,6 +33,19 @@ fn assert_same_site(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
 }
 
 /// `nashra -v build --out OUT args…`, which must succeed: the site and what it printed.
+/// The project built once into `out/good`: its site, and the cache file that build wrote.
+fn built_once(project: &Path, out: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<u8>) {
+    let (site, _) = build(project, &out.join("good"), &[]);
+    (site, fs::read(project.join(CACHE)).unwrap())
+}
+
+/// `bytes` with the lowest bit of byte `at` flipped.
+fn flipped(bytes: &[u8], at: usize) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    bytes[at] ^= 0x01;
+    bytes
+}
+
 fn build(project: &Path, out: &Path, args: &[&str]) -> (BTreeMap<String, Vec<u8>>, String) {
     let result = nashra().arg("-v").arg("--project").arg(project).args(["build", "--out"]).arg(out).args(args).output();
     let result = result.unwrap();
@@ -135,13 +148,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_written_again() {
     let project = project();
     let p = project.path();
     let out = tempfile::tempdir().unwrap();
-    let (site, _) = build(p, &out.path().join("good"), &[]);
-    let good = fs::read(p.join(CACHE)).unwrap();
-    let mut flipped = good.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x01;
-    let mut last = good.clone();
-    *last.last_mut().unwrap() ^= 0x01;
+    let (site, good) = built_once(p, out.path());
     assert!(good.starts_with(b"nashra ingest cache 2\n"), "the test knows the current format");
     let older = String::from_utf8_lossy(&good).replacen("nashra ingest cache 2", "nashra ingest cache 1", 1);
     // What is damaged, and how many seeds are ingested again: all of them when the
@@ -151,8 +158,8 @@ fn a_damaged_or_foreign_cache_is_ignored_and_written_again() {
         ("not a cache", b"not a cache".to_vec(), 2),
         ("truncated", good[..good.len() / 2].to_vec(), 2),
         ("a byte short", good[..good.len() - 1].to_vec(), 2),
-        ("a middle byte flipped", flipped, 1),
-        ("the last byte flipped", last, 1),
+        ("a middle byte flipped", flipped(&good, good.len() / 2), 1),
+        ("the last byte flipped", flipped(&good, good.len() - 1), 1),
         ("an older format", older.into_bytes(), 2),
     ];
     for (n, (what, bytes, ingested)) in damaged.into_iter().enumerate() {
@@ -203,11 +210,9 @@ fn check_reads_only_the_part_it_needs_and_build_repairs_the_rest() {
     let project = project();
     let p = project.path();
     let out = tempfile::tempdir().unwrap();
-    let (site, _) = build(p, &out.path().join("good"), &[]);
-    let good = fs::read(p.join(CACHE)).unwrap();
+    let (site, good) = built_once(p, out.path());
     // The file ends with the documents (what build renders); check reads only what comes before.
-    let mut damaged = good.clone();
-    *damaged.last_mut().unwrap() ^= 0x01;
+    let damaged = flipped(&good, good.len() - 1);
     fs::write(p.join(CACHE), &damaged).unwrap();
     let checked = run(p, &["-v", "check"]);
     assert_eq!(checked.status.code(), Some(0), "{}", text(&checked));

@@ -9,8 +9,6 @@
 //! other text is stored as its length + 1 and its bytes. Decoding checks every
 //! length and every string's UTF-8, so a malformed entry is `None`, never a panic.
 
-#[cfg(test)]
-use super::Entry;
 use crate::ingest::{Block, Extraction, LineDecision, ListItem, Role};
 
 /// Flag bit of a line's role byte: the line is kept (headline or body).
@@ -72,13 +70,6 @@ pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
         }
     }
     out
-}
-
-/// What `check` needs, from an encoded head.
-#[cfg(test)]
-pub fn decode_entry(head: &[u8]) -> Option<Entry> {
-    let (unmatched, body) = decode_head(head)?;
-    Some(Entry { unmatched, body: body.to_owned() })
 }
 
 /// The whole of an encoded entry: unmatched overrides, folded body (borrowed
@@ -324,22 +315,22 @@ mod tests {
             prop_assert_eq!(&u, &unmatched);
             prop_assert_eq!(b, body.as_str());
             prop_assert!(same(&d, &doc), "{:?} != {:?}", d, doc);
-            prop_assert_eq!(decode_entry(&head), Some(Entry { unmatched, body }));
+            prop_assert_eq!(decode_head(&head), Some((unmatched, body.as_str())));
         }
 
         #[test]
         fn a_cut_or_padded_entry_is_refused(doc in extraction(), body in ".{0,20}", cut in 0usize..1000) {
             let (head, bytes) = (encode_head(&["keep[0]".into()], &body), encode_doc(&doc));
             prop_assert!(decode_doc(&bytes[..cut % bytes.len()]).is_none());
-            prop_assert!(decode_entry(&head[..cut % head.len()]).is_none());
+            prop_assert!(decode_head(&head[..cut % head.len()]).is_none());
             prop_assert!(decode_doc(&[bytes.as_slice(), &[0]].concat()).is_none());
-            prop_assert!(decode_entry(&[head.as_slice(), &[0]].concat()).is_none());
+            prop_assert!(decode_head(&[head.as_slice(), &[0]].concat()).is_none());
         }
 
         #[test]
         fn any_bytes_decode_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
             let _ = decode_doc(&bytes);
-            let _ = decode_entry(&bytes);
+            let _ = decode_head(&bytes);
         }
     }
 

@@ -208,21 +208,41 @@ impl Site {
     ) -> Option<Site> {
         let config = SiteConfig::clone(&project.site.as_ref()?.value);
         let mut previous = std::mem::take(&mut memo.0);
-        let mut articles: Vec<Article> = project
+        // Each article either reuses its body from the memo or has it made from
+        // its ingestion; the making is independent per article, so it runs on
+        // every core (a fifth of a second at 10,000 articles on one).
+        let chosen: Vec<_> = project
             .articles
             .values()
             .filter(|a| drafts == Drafts::Include || !a.value.draft)
             .filter_map(|a| {
                 let doc = documents.get(&a.slug)?;
                 let key = key_of(&a.slug);
-                let (body_key, body, original) = match (key, previous.remove(&a.slug)) {
-                    (Some(k), Some((then, body, original))) if k == then => (k, body, original),
-                    _ => {
+                let reused = match (key, previous.remove(&a.slug)) {
+                    (Some(k), Some((then, body, original))) if k == then => Some((k, body, original)),
+                    _ => None,
+                };
+                Some((a, doc, key, reused))
+            })
+            .collect();
+        let bodies: Vec<(u64, Arc<Vec<BodyBlock>>, Language)> = {
+            use rayon::prelude::*;
+            chosen
+                .par_iter()
+                .map(|(_, doc, key, reused)| match reused {
+                    Some(reused) => reused.clone(),
+                    None => {
                         let body = body_of(doc);
                         let original = original_language(&body);
                         (key.unwrap_or_else(|| body_hash(&body)), Arc::new(body), original)
                     }
-                };
+                })
+                .collect()
+        };
+        let mut articles: Vec<Article> = chosen
+            .into_iter()
+            .zip(bodies)
+            .filter_map(|((a, doc, key, _), (body_key, body, original))| {
                 if key.is_some() {
                     memo.0.insert(a.slug.clone(), (body_key, body.clone(), original.clone()));
                 }

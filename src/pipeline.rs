@@ -7,7 +7,7 @@
 use crate::cache;
 use crate::diag::{self, Diagnostic};
 use crate::incremental::{self, Memo};
-use crate::ingest::Extraction;
+use crate::ingest::{ArticleText, Extraction};
 use crate::load::{self, Project};
 use crate::model::ArticleFile;
 use crate::output::{self, Output};
@@ -32,7 +32,7 @@ fn extract_all(
     memo: &mut Memo,
     mut store: Option<&mut cache::IngestCache>,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, Extraction> {
+) -> BTreeMap<String, ArticleText> {
     use rayon::prelude::*;
     let mut previous = std::mem::take(&mut memo.extractions);
     let mut previous_docs = std::mem::take(&mut memo.documents);
@@ -68,15 +68,17 @@ fn extract_all(
                     Some(pair) => (Origin::Cache, pair),
                     None => {
                         let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
-                        (Origin::Seed, (incremental::Ingested { key, unmatched, body: body.into() }, doc))
+                        // What is ingested anew is put in the store whole; the run keeps its article text.
+                        let encoded = stored_key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc)));
+                        let entry = incremental::Ingested { key, unmatched, body: body.into() };
+                        return (slug, a, Origin::Seed, (entry, ArticleText::from(doc)), encoded);
                     }
                 },
             };
-            // The store keeps what it held and could give back; anything else is put in it.
-            let kept = stored.is_some() && origin != Origin::Seed;
-            let encoded =
-                stored_key.filter(|_| !kept).map(|k| (k, cache::Encoded::new(&entry.unmatched, &entry.body, &doc)));
-            (slug, a, origin, (entry, doc), encoded)
+            // The store keeps what it held; an ingestion reused from memory that it
+            // does not hold (`serve`'s memo and the store are not used in the same
+            // run) is not put in it: memory keeps the article text alone.
+            (slug, a, origin, (entry, doc), None)
         })
         .collect();
     let mut documents = BTreeMap::new();
@@ -201,7 +203,7 @@ pub struct Checked {
     /// The typed content.
     pub project: Project,
     /// Each article's extracted seed, by article slug.
-    pub documents: BTreeMap<String, Extraction>,
+    pub documents: BTreeMap<String, ArticleText>,
     /// Every diagnostic, sorted.
     pub diags: Vec<Diagnostic>,
 }
@@ -225,7 +227,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
 /// A loaded project with its seeds ingested, not yet validated.
 struct Ingested {
     project: Project,
-    documents: BTreeMap<String, Extraction>,
+    documents: BTreeMap<String, ArticleText>,
     /// Each article's kept body as plain text, folded, for quote validation.
     bodies: BTreeMap<String, std::sync::Arc<str>>,
     diags: Vec<Diagnostic>,
@@ -364,7 +366,15 @@ pub fn prepare_with(
             (model, stage.elapsed())
         },
     );
-    memo.documents = documents; // kept for the next run
+    if memo.rebuilding {
+        memo.documents = documents; // kept for the next run
+    } else {
+        // A one-off run frees what only a next run would read before the search
+        // indexes and the pages ask for memory (they reuse it, and fresh memory
+        // costs the kernel's zeroing: docs/PERFORMANCE.md).
+        drop(documents);
+        memo.extractions = Default::default();
+    }
     (memo.stats.validate, memo.stats.link) = (validation.1, model.1);
     diags.extend(validation.0);
     diag::sort(&mut diags);

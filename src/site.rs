@@ -3,7 +3,7 @@
 //! Built from a [`Project`] that passed validation, so every reference here
 //! resolves and every date parses. Articles come newest first.
 
-use crate::ingest::{self, Block, Extraction};
+use crate::ingest::{self, ArticleText, Block};
 use crate::load::Project;
 use crate::model::{ArticleFile, Dir, EntityFile, Language, PartialDate, SiteConfig, TopicFile};
 use std::collections::{BTreeMap, HashMap};
@@ -101,8 +101,8 @@ fn original_language(body: &[BodyBlock]) -> Language {
     Language { code: code.into(), dir: Dir::of(code) }
 }
 
-/// Turns an extraction into body blocks with unique passage ids.
-pub fn body_of(doc: &Extraction) -> Vec<BodyBlock> {
+/// Turns an article's text into body blocks with unique passage ids.
+pub fn body_of(doc: &ArticleText) -> Vec<BodyBlock> {
     let mut used: BTreeMap<usize, usize> = BTreeMap::new();
     let mut passage = |text: &str, line: usize| {
         let n = used.entry(line).or_insert(0);
@@ -193,7 +193,7 @@ impl Site {
 
     /// Builds the model from a loaded project that passed validation.
     /// Projects with errors never reach here; missing pieces are skipped, not invented.
-    pub fn from_project(project: &Project, documents: &BTreeMap<String, Extraction>, drafts: Drafts) -> Option<Site> {
+    pub fn from_project(project: &Project, documents: &BTreeMap<String, ArticleText>, drafts: Drafts) -> Option<Site> {
         Site::from_project_with(project, documents, drafts, &|_| None, &mut BodyMemo::default())
     }
 
@@ -201,7 +201,7 @@ impl Site {
     /// ingestion key (`key_of` its slug) is unchanged.
     pub fn from_project_with(
         project: &Project,
-        documents: &BTreeMap<String, Extraction>,
+        documents: &BTreeMap<String, ArticleText>,
         drafts: Drafts,
         key_of: &dyn Fn(&str) -> Option<u64>,
         memo: &mut BodyMemo,

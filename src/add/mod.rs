@@ -247,7 +247,7 @@ const TOPIC_SHARE: usize = 2;
 
 /// The draft for `text` in `site`.
 fn propose(site: &Site, text: &str, slug: &str, seed: &str, title_en: Option<&str>) -> Draft {
-    let doc = ingest::extract(text);
+    let doc = ingest::ArticleText::from(ingest::extract(text));
     let languages: Vec<String> = site.languages.iter().map(|l| l.code.clone()).collect();
     let headline = doc.title.clone().unwrap_or_default();
     let original = if languages.iter().any(|l| l == "ar") {

@@ -1,7 +1,8 @@
 //! One article's ingestion as bytes, and back, in two parts: the head, what
 //! `check` needs (the unmatched `clean:` overrides and the folded body), and the
-//! document, the whole [`Extraction`] that `build` renders. The cache file keeps
-//! all heads before all documents, so `check` reads only the heads.
+//! document, the whole [`Extraction`]. `build` decodes of a document only the
+//! [`ArticleText`] it renders. The cache file keeps all heads before all
+//! documents, so `check` reads only the heads.
 //!
 //! Numbers and lengths are LEB128 varints. A text repeated within the entry is
 //! written once: a line whose reason is the line before's, and a block (or list
@@ -9,7 +10,7 @@
 //! other text is stored as its length + 1 and its bytes. Decoding checks every
 //! length and every string's UTF-8, so a malformed entry is `None`, never a panic.
 
-use crate::ingest::{Block, Extraction, LineDecision, ListItem, Role};
+use crate::ingest::{ArticleText, Block, Extraction, LineDecision, ListItem, Role};
 
 /// Flag bit of a line's role byte: the line is kept (headline or body).
 const KEPT: u8 = 0x80;
@@ -73,13 +74,80 @@ pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
 }
 
 /// The whole of an encoded entry: unmatched overrides, folded body (borrowed
-/// from `head`, for the caller to own as it likes) and the extraction.
-pub fn decode<'a>(head: &'a [u8], doc: &[u8]) -> Option<(Vec<String>, &'a str, Extraction)> {
+/// from `head`, for the caller to own as it likes) and the article text.
+pub fn decode<'a>(head: &'a [u8], doc: &[u8]) -> Option<(Vec<String>, &'a str, ArticleText)> {
     let (unmatched, body) = decode_head(head)?;
-    Some((unmatched, body, decode_doc(doc)?))
+    Some((unmatched, body, decode_text(doc)?))
 }
 
-/// The extraction, from an encoded document.
+/// The [`ArticleText`] of an encoded document. Its lines are read and checked
+/// as [`decode_doc`] checks them, but only their texts are kept, borrowed, for
+/// the blocks that quote them: the same bytes decode (or fail) the same way.
+fn decode_text(bytes: &[u8]) -> Option<ArticleText> {
+    let mut r = Reader(bytes);
+    let title = match r.len()? {
+        0 => None,
+        n => Some(r.str(n - 1)?.to_owned()),
+    };
+    let count = r.len()?;
+    let mut lines: Vec<(usize, &str)> = Vec::with_capacity(count.min(r.0.len()));
+    for _ in 0..count {
+        let line = r.len()?;
+        let n = r.len()?;
+        let text = r.str(n)?;
+        role_of(r.byte()? & !KEPT)?;
+        match r.len()? {
+            0 if lines.is_empty() => return None, // "the line before's reason", on the first line
+            0 => {}
+            n => {
+                r.str(n - 1)?;
+            }
+        }
+        lines.push((line, text));
+    }
+    let line_text = |line: usize| lines.get(line.wrapping_sub(1)).filter(|l| l.0 == line).map(|l| l.1);
+    let blocks = decode_blocks(&mut r, line_text)?;
+    r.0.is_empty().then_some(ArticleText { title, blocks })
+}
+
+/// The blocks of a document, after its lines; `line_text` gives a line's text.
+fn decode_blocks<'t>(r: &mut Reader, line_text: impl Fn(usize) -> Option<&'t str>) -> Option<Vec<Block>> {
+    // A text stored as "its line's": that line must exist.
+    let text_at = |r: &mut Reader, line: usize| match r.len()? {
+        0 => line_text(line).map(str::to_owned),
+        n => Some(r.str(n - 1)?.to_owned()),
+    };
+    let count = r.len()?;
+    let mut blocks = Vec::with_capacity(count.min(r.0.len()));
+    for _ in 0..count {
+        let block = match r.byte()? {
+            LIST => {
+                let count = r.len()?;
+                let mut items = Vec::with_capacity(count.min(r.0.len()));
+                for _ in 0..count {
+                    let line = r.len()?;
+                    items.push(ListItem { text: text_at(r, line)?, line });
+                }
+                Block::List { items }
+            }
+            tag => {
+                let line = r.len()?;
+                let text = text_at(r, line)?;
+                match tag {
+                    HEADING => Block::Heading { text, line },
+                    PARAGRAPH => Block::Paragraph { text, line },
+                    QUOTE => Block::Quote { text, line },
+                    _ => return None,
+                }
+            }
+        };
+        blocks.push(block);
+    }
+    Some(blocks)
+}
+
+/// The whole extraction, from an encoded document (what the codec tests read back).
+#[cfg(test)]
 fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
     let mut r = Reader(bytes);
     let title = match r.len()? {
@@ -99,37 +167,7 @@ fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
         };
         lines.push(LineDecision { line, text, kept: flags & KEPT != 0, role, reason });
     }
-    // A text stored as "its line's": that line must exist.
-    let text_at = |r: &mut Reader, line: usize| match r.len()? {
-        0 => line_text(&lines, line).map(str::to_owned),
-        n => Some(r.str(n - 1)?.to_owned()),
-    };
-    let count = r.len()?;
-    let mut blocks = Vec::with_capacity(count.min(r.0.len()));
-    for _ in 0..count {
-        let block = match r.byte()? {
-            LIST => {
-                let count = r.len()?;
-                let mut items = Vec::with_capacity(count.min(r.0.len()));
-                for _ in 0..count {
-                    let line = r.len()?;
-                    items.push(ListItem { text: text_at(&mut r, line)?, line });
-                }
-                Block::List { items }
-            }
-            tag => {
-                let line = r.len()?;
-                let text = text_at(&mut r, line)?;
-                match tag {
-                    HEADING => Block::Heading { text, line },
-                    PARAGRAPH => Block::Paragraph { text, line },
-                    QUOTE => Block::Quote { text, line },
-                    _ => return None,
-                }
-            }
-        };
-        blocks.push(block);
-    }
+    let blocks = decode_blocks(&mut r, |line| line_text(&lines, line))?;
     r.0.is_empty().then_some(Extraction { title, blocks, lines })
 }
 
@@ -311,11 +349,22 @@ mod tests {
             body in ".{0,40}",
         ) {
             let (head, bytes) = (encode_head(&unmatched, &body), encode_doc(&doc));
-            let (u, b, d) = decode(&head, &bytes).expect("decodes");
+            let (u, b, text) = decode(&head, &bytes).expect("decodes");
             prop_assert_eq!(&u, &unmatched);
             prop_assert_eq!(b, body.as_str());
+            let d = decode_doc(&bytes).expect("decodes");
             prop_assert!(same(&d, &doc), "{:?} != {:?}", d, doc);
+            prop_assert_eq!(text, ArticleText::from(doc));
             prop_assert_eq!(decode_head(&head), Some((unmatched, body.as_str())));
+        }
+
+        /// A build's decoding reads as much as the whole one, and refuses what it refuses.
+        #[test]
+        fn the_article_text_is_the_extractions(doc in extraction(), cut in 0usize..1000, pad in any::<bool>()) {
+            let bytes = encode_doc(&doc);
+            prop_assert_eq!(decode_text(&bytes), Some(ArticleText::from(doc)));
+            let damaged = if pad { [bytes.as_slice(), &[0]].concat() } else { bytes[..cut % bytes.len()].to_vec() };
+            prop_assert_eq!(decode_text(&damaged), decode_doc(&damaged).map(ArticleText::from));
         }
 
         #[test]
@@ -329,7 +378,7 @@ mod tests {
 
         #[test]
         fn any_bytes_decode_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
-            let _ = decode_doc(&bytes);
+            prop_assert_eq!(decode_text(&bytes), decode_doc(&bytes).map(ArticleText::from));
             let _ = decode_head(&bytes);
         }
     }
@@ -345,7 +394,8 @@ mod tests {
         let blocks: usize = crate::ingest::body_text(&doc).len();
         assert!(!doc.blocks.is_empty());
         assert!(bytes.len() < lines + blocks, "{} bytes", bytes.len());
-        assert!(same(&decode(&encode_head(&[], &body), &bytes).unwrap().2, &doc));
+        assert!(same(&decode_doc(&bytes).unwrap(), &doc));
+        assert_eq!(decode(&encode_head(&[], &body), &bytes).unwrap().2, doc.into());
     }
 
     #[test]

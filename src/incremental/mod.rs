@@ -26,7 +26,7 @@
 //! every kind of input file, and pages rendered on request).
 
 use crate::diag::Diagnostic;
-use crate::ingest::Extraction;
+use crate::ingest::ArticleText;
 use crate::model::ArticleFile;
 use crate::render::theme::{Theme, ThemeFiles};
 use crate::render::{PageMemo, SearchMemo};
@@ -139,7 +139,7 @@ pub struct Memo {
     /// Ingestion results by article slug.
     pub extractions: HashMap<String, Ingested>,
     /// Extracted documents by article slug (lent to the model during a run).
-    pub documents: BTreeMap<String, Extraction>,
+    pub documents: BTreeMap<String, ArticleText>,
     /// The compiled theme and the hash of the files it came from.
     theme: Option<(u64, Arc<Theme>)>,
     /// Hash of the theme files of the last run.

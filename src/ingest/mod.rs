@@ -66,6 +66,24 @@ pub struct Extraction {
     pub lines: Vec<LineDecision>,
 }
 
+/// What a site is built from: the headline and body blocks of an [`Extraction`],
+/// without its decisions line by line (those are for `nashra extract` and the
+/// ingestion cache; a build never reads them, and at 10,000 articles they are a
+/// million strings to decode and hold).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleText {
+    /// The headline, when the seed has one.
+    pub title: Option<String>,
+    /// Body blocks in reading order.
+    pub blocks: Vec<Block>,
+}
+
+impl From<Extraction> for ArticleText {
+    fn from(e: Extraction) -> ArticleText {
+        ArticleText { title: e.title, blocks: e.blocks }
+    }
+}
+
 /// A block of the article body; `line` is the 1-based seed line it comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

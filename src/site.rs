@@ -21,6 +21,8 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Position in `articles` by slug.
     article_index: HashMap<String, usize>,
+    /// Positions in `articles` of the articles filed under each topic, in order.
+    topic_index: HashMap<String, Vec<usize>>,
     /// Topics by slug.
     pub topics: BTreeMap<String, Arc<TopicFile>>,
     /// Entities by slug.
@@ -172,6 +174,12 @@ impl Site {
         self.article_index.get(slug).map(|&i| &self.articles[i])
     }
 
+    /// The articles filed under a topic, in site order: looked up, not searched
+    /// for (a topic page scanning every article made topics × articles).
+    pub fn topic_articles(&self, topic: &str) -> impl Iterator<Item = &Article> {
+        self.topic_index.get(topic).into_iter().flatten().map(|&i| &self.articles[i])
+    }
+
     /// Where the article with this slug is in [`Site::articles`], if it is built.
     pub fn article_position(&self, slug: &str) -> Option<usize> {
         self.article_index.get(slug).copied()
@@ -185,6 +193,7 @@ impl Site {
             languages: vec![],
             articles: vec![],
             article_index: HashMap::new(),
+            topic_index: HashMap::new(),
             topics: BTreeMap::new(),
             entities: BTreeMap::new(),
             pages: Vec::new(),
@@ -259,6 +268,14 @@ impl Site {
             .collect();
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         let article_index = articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
+        let mut topic_index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            for (k, topic) in a.meta.topics.iter().enumerate() {
+                if !a.meta.topics[..k].contains(topic) {
+                    topic_index.entry(topic.clone()).or_default().push(i);
+                }
+            }
+        }
         let mut pages: Vec<(i64, String, PageVersions)> = project
             .pages
             .iter()
@@ -277,6 +294,7 @@ impl Site {
             languages: project.languages.clone(),
             articles,
             article_index,
+            topic_index,
             topics: project.topics.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
             entities: project.entities.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
             pages,

@@ -85,7 +85,7 @@ pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>>
             .into_iter()
             .map(|(slug, topic)| {
                 let here = path(lang, &format!("topics/{slug}/index.html"));
-                let count = r.site.articles.iter().filter(|a| a.meta.topics.contains(slug)).count();
+                let count = r.site.topic_articles(slug).count();
                 map([
                     ("href", Value::from(href(&index_path, &here))),
                     ("title", r.pick(&topic.title, lang).value()),
@@ -101,7 +101,7 @@ pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>>
 
 fn topic_context(r: &Renderer, lang: &Language, slug: &String, topic: &TopicFile) -> Value {
     let here = path(lang, &format!("topics/{slug}/index.html"));
-    let articles: Vec<&Article> = r.site.articles.iter().filter(|a| a.meta.topics.contains(slug)).collect();
+    let articles: Vec<&Article> = r.site.topic_articles(slug).collect();
     let mut by_date = articles.clone();
     by_date.sort_by(|x, y| x.date.cmp(&y.date).then(x.slug.cmp(&y.slug)));
     let mut entity_counts: BTreeMap<&str, usize> = BTreeMap::new();

@@ -85,10 +85,7 @@ pub fn decode<'a>(head: &'a [u8], doc: &[u8]) -> Option<(Vec<String>, &'a str, A
 /// the blocks that quote them: the same bytes decode (or fail) the same way.
 fn decode_text(bytes: &[u8]) -> Option<ArticleText> {
     let mut r = Reader(bytes);
-    let title = match r.len()? {
-        0 => None,
-        n => Some(r.str(n - 1)?.to_owned()),
-    };
+    let title = r.text()?.map(str::to_owned);
     let count = r.len()?;
     let mut lines: Vec<(usize, &str)> = Vec::with_capacity(count.min(r.0.len()));
     for _ in 0..count {
@@ -96,12 +93,8 @@ fn decode_text(bytes: &[u8]) -> Option<ArticleText> {
         let n = r.len()?;
         let text = r.str(n)?;
         role_of(r.byte()? & !KEPT)?;
-        match r.len()? {
-            0 if lines.is_empty() => return None, // "the line before's reason", on the first line
-            0 => {}
-            n => {
-                r.str(n - 1)?;
-            }
+        if r.text()?.is_none() && lines.is_empty() {
+            return None; // "the line before's reason", on the first line
         }
         lines.push((line, text));
     }
@@ -113,9 +106,9 @@ fn decode_text(bytes: &[u8]) -> Option<ArticleText> {
 /// The blocks of a document, after its lines; `line_text` gives a line's text.
 fn decode_blocks<'t>(r: &mut Reader, line_text: impl Fn(usize) -> Option<&'t str>) -> Option<Vec<Block>> {
     // A text stored as "its line's": that line must exist.
-    let text_at = |r: &mut Reader, line: usize| match r.len()? {
-        0 => line_text(line).map(str::to_owned),
-        n => Some(r.str(n - 1)?.to_owned()),
+    let text_at = |r: &mut Reader, line: usize| match r.text()? {
+        None => line_text(line).map(str::to_owned),
+        Some(text) => Some(text.to_owned()),
     };
     let count = r.len()?;
     let mut blocks = Vec::with_capacity(count.min(r.0.len()));
@@ -150,10 +143,7 @@ fn decode_blocks<'t>(r: &mut Reader, line_text: impl Fn(usize) -> Option<&'t str
 #[cfg(test)]
 fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
     let mut r = Reader(bytes);
-    let title = match r.len()? {
-        0 => None,
-        n => Some(r.str(n - 1)?.to_owned()),
-    };
+    let title = r.text()?.map(str::to_owned);
     let count = r.len()?;
     let mut lines: Vec<LineDecision> = Vec::with_capacity(count.min(r.0.len()));
     for _ in 0..count {
@@ -161,9 +151,9 @@ fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
         let text = r.string()?;
         let flags = r.byte()?;
         let role = role_of(flags & !KEPT)?;
-        let reason = match r.len()? {
-            0 => lines.last()?.reason.clone(),
-            n => r.str(n - 1)?.to_owned(),
+        let reason = match r.text()? {
+            None => lines.last()?.reason.clone(),
+            Some(reason) => reason.to_owned(),
         };
         lines.push(LineDecision { line, text, kept: flags & KEPT != 0, role, reason });
     }
@@ -270,6 +260,15 @@ impl<'a> Reader<'a> {
 
     fn str(&mut self, n: usize) -> Option<&'a str> {
         simdutf8::basic::from_utf8(self.take(n)?).ok()
+    }
+
+    /// A text written by [`put_text`]: `None` inside for the 0 that stands
+    /// for no title, or for a text written elsewhere.
+    fn text(&mut self) -> Option<Option<&'a str>> {
+        match self.len()? {
+            0 => Some(None),
+            n => self.str(n - 1).map(Some),
+        }
     }
 
     fn string(&mut self) -> Option<String> {

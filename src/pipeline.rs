@@ -202,7 +202,7 @@ fn take_stored<'p>(project: &'p Project, mut store: Option<&mut cache::IngestCac
 pub struct Checked {
     /// The typed content.
     pub project: Project,
-    /// Each article's extracted seed, by article slug.
+    /// The text ingestion found in each article's seed, by article slug.
     pub documents: BTreeMap<String, ArticleText>,
     /// Every diagnostic, sorted.
     pub diags: Vec<Diagnostic>,

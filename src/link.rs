@@ -190,8 +190,9 @@ pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot
     if needle.is_empty() {
         return None;
     }
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     passages.iter().find_map(|p| {
-        let at = p.folded.find(&needle)?;
+        let at = finder.find(p.folded.as_bytes())?;
         Some(QuoteSpot { passage: p.passage.id.clone(), range: p.map[at]..p.map[at + needle.len()] })
     })
 }

@@ -452,7 +452,7 @@ impl Checker<'_> {
         let folded = fold(quote);
         if folded.is_empty() {
             self.diags.push(at.error(&format!("{field}.quote"), "empty quote"));
-        } else if !body.contains(&folded) {
+        } else if memchr::memmem::find(body.as_bytes(), folded.as_bytes()).is_none() {
             self.diags.push(
                 at.error(&format!("{field}.quote"), format!("quote not found in the article body of seeds/{seed}"))
                     .with_hint("copy the words exactly from one line of the seed's article text (diacritics, hamza forms and spacing may differ)"),

@@ -131,7 +131,7 @@ impl MentionFinder {
     /// Mentions in `text`, as byte ranges of `text`, in order.
     #[cfg(test)]
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let p = Passage { id: String::new(), text: text.to_string() };
+        let p = Passage { id: String::new(), text: text.into() };
         self.find_in(&FoldedPassage::new(&p))
     }
 

@@ -71,8 +71,8 @@ pub enum BodyBlock {
 pub struct Passage {
     /// Anchor id, from the seed line (`p12`; `p12-2` for a second block of the same line).
     pub id: String,
-    /// Cleaned text.
-    pub text: String,
+    /// Cleaned text (shared with the search documents of every language).
+    pub text: Arc<str>,
 }
 
 impl Article {
@@ -110,7 +110,7 @@ pub fn body_of(doc: &ArticleText) -> Vec<BodyBlock> {
         let n = used.entry(line).or_insert(0);
         *n += 1;
         let id = if *n == 1 { format!("p{line}") } else { format!("p{line}-{n}") };
-        Passage { id, text: text.to_string() }
+        Passage { id, text: text.into() }
     };
     doc.blocks
         .iter()

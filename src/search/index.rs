@@ -45,8 +45,8 @@ pub const SHARD_SIZE: usize = 20;
 pub struct Field {
     /// Language the text is in.
     pub lang: String,
-    /// Plain text.
-    pub text: String,
+    /// Plain text (an article's passages share theirs with the model).
+    pub text: std::sync::Arc<str>,
     /// How much a match here counts.
     pub weight: u32,
     /// Fragment id of the place the text comes from on the page (`p12`), if any.
@@ -72,7 +72,7 @@ pub struct Document {
 
 /// A field as the scripts store it: `[lang, text]` or `[lang, text, anchor]`.
 fn field_row(f: &Field) -> Vec<&str> {
-    let mut row = vec![f.lang.as_str(), f.text.as_str()];
+    let mut row = vec![f.lang.as_str(), &*f.text];
     row.extend(f.anchor.as_deref());
     row
 }
@@ -139,13 +139,13 @@ pub fn weights(doc: &Document) -> DocWeights {
 /// original text, most of the words) are the same in every language's index:
 /// counted once, they are shared by the languages' [`weights_with`].
 pub fn passage_weights(doc: &Document) -> Weights {
-    sum(doc.passages.iter().map(|f| (f.text.as_str(), f.weight)))
+    sum(doc.passages.iter().map(|f| (&*f.text, f.weight)))
 }
 
 /// [`weights`] of a document whose [`passage_weights`] are given.
 pub fn weights_with(doc: &Document, passages: &Arc<Weights>) -> DocWeights {
-    let texts = std::iter::once((doc.title.as_str(), TITLE_WEIGHT))
-        .chain(doc.fields.iter().map(|f| (f.text.as_str(), f.weight)));
+    let texts =
+        std::iter::once((doc.title.as_str(), TITLE_WEIGHT)).chain(doc.fields.iter().map(|f| (&*f.text, f.weight)));
     DocWeights { fields: sum(texts), passages: passages.clone() }
 }
 

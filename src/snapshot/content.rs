@@ -101,10 +101,10 @@ fn article_fields(a: &Article) -> Vec<(&'static str, Value)> {
         .body
         .iter()
         .map(|b| match b {
-            BodyBlock::Heading(p) => json!({"heading": p.text}),
-            BodyBlock::Paragraph(p) => json!({"paragraph": p.text}),
-            BodyBlock::Quote(p) => json!({"quote": p.text}),
-            BodyBlock::List(items) => json!({"list": items.iter().map(|p| &p.text).collect::<Vec<_>>()}),
+            BodyBlock::Heading(p) => json!({"heading": &*p.text}),
+            BodyBlock::Paragraph(p) => json!({"paragraph": &*p.text}),
+            BodyBlock::Quote(p) => json!({"quote": &*p.text}),
+            BodyBlock::List(items) => json!({"list": items.iter().map(|p| &*p.text).collect::<Vec<_>>()}),
         })
         .collect();
     vec![

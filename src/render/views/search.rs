@@ -240,7 +240,7 @@ struct Made<'l> {
 /// A field's text in the page language or the first that has it, as a search field.
 fn field(r: &Renderer, map: &Localized, lang: &Language, weight: u32) -> Option<Field> {
     let (l, text, _) = r.version(map, lang)?;
-    Some(Field { lang: l.code.clone(), text: plain_text(text), weight, anchor: None })
+    Some(Field { lang: l.code.clone(), text: plain_text(text).into(), weight, anchor: None })
 }
 
 /// Every searchable document of one language's site, articles first (newest first), then topics, then entities.
@@ -288,7 +288,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
         let mut fields: Vec<Field> = field(r, &e.description, lang, SUMMARY_WEIGHT).into_iter().collect();
         fields.extend(names.map(|(l, n)| Field {
             lang: l.clone(),
-            text: n.clone(),
+            text: n.as_str().into(),
             weight: NAME_WEIGHT,
             anchor: None,
         }));

@@ -4,6 +4,7 @@
 //! several forms of alef and ya; two spellings of the same word must compare
 //! equal. `fold` applies the one normalization the whole tool agrees on.
 
+use crate::ingest::LowArabic;
 use unicode_normalization::UnicodeNormalization;
 
 /// True for harakat, tanween, shadda, sukun, Quranic marks and dagger alef.
@@ -57,15 +58,13 @@ pub fn fold(s: &str) -> String {
             // Letters of U+0600..U+067F that fold to themselves, and a single
             // space before one, most of an Arabic text: in a tight loop.
             loop {
-                let (step, lead, next) = match bytes[at..] {
-                    [lead @ (0xD8 | 0xD9), next, ..] => (2, lead, next),
-                    [b' ', lead @ (0xD8 | 0xD9), next, ..] if !last_space => (3, lead, next),
-                    _ => break,
-                };
-                if !same[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)] {
+                if same.starts(&bytes[at..]) {
+                    at += 2;
+                } else if !last_space && bytes.get(at) == Some(&b' ') && same.starts(&bytes[at + 1..]) {
+                    at += 3;
+                } else {
                     break;
                 }
-                at += step;
                 last_space = false;
             }
             continue;
@@ -141,10 +140,10 @@ const DROPPED: u32 = u32::MAX;
 /// In [`SIMPLE`]: the character folds to more than one (NFKC, lower case).
 const GENERAL: u32 = u32::MAX - 1;
 
-/// Whether each character of U+0600..U+067F (UTF-8 lead byte 0xD8 or 0xD9)
-/// folds to itself, by `(lead & 1) << 6 | (next & 0x3F)`: [`fold`]'s inner loop.
-static ARABIC_SAME: std::sync::LazyLock<[bool; 128]> =
-    std::sync::LazyLock::new(|| std::array::from_fn(|i| SIMPLE[0x0600 + i] == 0x0600 + i as u32));
+/// The characters of U+0600..U+067F that fold to themselves: [`fold`]'s and
+/// [`fold_with_map`]'s fast path.
+static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
+    std::sync::LazyLock::new(|| LowArabic::of(|c| SIMPLE[c as usize] == c as u32));
 
 /// The folded character of every character below U+0680 (one or two bytes in
 /// UTF-8: ASCII, Latin, Arabic), by code point: one table lookup instead of
@@ -184,9 +183,7 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     while at < bytes.len() {
         // An Arabic letter that folds to itself, most of an Arabic text: its
         // two bytes are copied without decoding it.
-        if let [lead @ (0xD8 | 0xD9), next, ..] = bytes[at..]
-            && same[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)]
-        {
+        if same.starts(&bytes[at..]) {
             out.push_str(&s[at..at + 2]);
             map.extend([at, at]);
             last_space = false;

@@ -84,10 +84,7 @@ pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
         counts.bump(count);
         at += c.len_utf8();
         // Kept Arabic letters of U+0600..U+067F, most of a line, in a tight loop.
-        while let [lead @ (0xD8 | 0xD9), next, ..] = bytes[at..] {
-            if !letters[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)] {
-                break;
-            }
+        while letters.starts(&bytes[at..]) {
             counts.arabic += 1;
             at += 2;
         }
@@ -207,20 +204,38 @@ static KNOWN: std::sync::LazyLock<Vec<Known>> = std::sync::LazyLock::new(|| {
         .collect()
 });
 
-/// Whether each character of U+0600..U+067F (UTF-8 lead byte 0xD8 or 0xD9)
-/// folds to itself, by `(lead & 1) << 6 | (next & 0x3F)`: [`fold`]'s inner loop.
-static ARABIC_SAME: std::sync::LazyLock<[bool; 128]> = std::sync::LazyLock::new(|| {
-    std::array::from_fn(|i| {
-        let c = char::from_u32(0x0600 + i as u32).unwrap_or(' ');
-        KNOWN[c as usize].fold == Fold::Push(c)
-    })
-});
+/// A set of characters of U+0600..U+067F: the two-byte characters led by 0xD8
+/// or 0xD9 that make up most of an Arabic text. The folds' fast paths test a
+/// character against one by its two bytes, without decoding it. (Here, not in
+/// `crate::text`, so that ingestion stays a module of its own: benches/ingest.rs
+/// builds it alone.)
+pub(crate) struct LowArabic([bool; 128]);
 
-/// Whether each character of U+0600..U+067F is kept by cleaning and counted as
-/// an Arabic letter, indexed as [`ARABIC_SAME`]: [`clean_and_count`]'s inner loop.
-static ARABIC_LETTER_KEPT: std::sync::LazyLock<[bool; 128]> = std::sync::LazyLock::new(|| {
-    std::array::from_fn(|i| {
-        let k = KNOWN[0x0600 + i];
+impl LowArabic {
+    /// The characters of the range for which `holds` is true.
+    pub(crate) fn of(holds: impl Fn(char) -> bool) -> LowArabic {
+        LowArabic(std::array::from_fn(|i| char::from_u32(0x0600 + i as u32).is_some_and(&holds)))
+    }
+
+    /// Whether `bytes` start with a character of the set.
+    #[inline]
+    pub(crate) fn starts(&self, bytes: &[u8]) -> bool {
+        match *bytes {
+            [lead @ (0xD8 | 0xD9), next, ..] => self.0[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)],
+            _ => false,
+        }
+    }
+}
+
+/// The characters of U+0600..U+067F that fold to themselves: [`fold`]'s fast path.
+static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
+    std::sync::LazyLock::new(|| LowArabic::of(|c| KNOWN[c as usize].fold == Fold::Push(c)));
+
+/// The characters of U+0600..U+067F that cleaning keeps and counts as Arabic
+/// letters: [`clean_and_count`]'s fast path.
+static ARABIC_LETTER_KEPT: std::sync::LazyLock<LowArabic> = std::sync::LazyLock::new(|| {
+    LowArabic::of(|c| {
+        let k = KNOWN[c as usize];
         k.clean == Clean::Kept && k.count == Count::Arabic
     })
 });
@@ -359,15 +374,13 @@ pub(crate) fn fold(text: &str) -> String {
             // space before one, most of a line: in a tight loop. (The character
             // before is kept and not a space, so the space is copied as it is.)
             loop {
-                let step = match bytes[at..] {
-                    [lead @ (0xD8 | 0xD9), next, ..] => (2, lead, next),
-                    [b' ', lead @ (0xD8 | 0xD9), next, ..] => (3, lead, next),
-                    _ => break,
-                };
-                if !same[usize::from(step.1 & 1) << 6 | usize::from(step.2 & 0x3F)] {
+                if same.starts(&bytes[at..]) {
+                    at += 2;
+                } else if bytes.get(at) == Some(&b' ') && same.starts(&bytes[at + 1..]) {
+                    at += 3;
+                } else {
                     break;
                 }
-                at += step.0;
             }
             continue;
         }

@@ -19,16 +19,7 @@ pub fn escape(s: &str) -> String {
 pub fn escape_into(out: &mut String, s: &str) {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
-        if !SPECIAL[usize::from(b)] {
-            continue; // one table lookup for the bytes of nearly every text
-        }
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        };
+        let Some(entity) = entity(b) else { continue };
         out.push_str(&s[start..i]); // `i` is an ASCII byte: a character boundary
         out.push_str(entity);
         start = i + 1;
@@ -36,7 +27,24 @@ pub fn escape_into(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
-/// The bytes [`escape_into`] replaces.
+/// The entity that stands for `b` in HTML text and attribute values, for the
+/// five bytes that need one (`&<>"'`); the escaping of our own text and of
+/// Tera's output both go through it.
+#[inline]
+pub fn entity(b: u8) -> Option<&'static str> {
+    if !SPECIAL[usize::from(b)] {
+        return None; // one table lookup for the bytes of nearly every text
+    }
+    Some(match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        _ => "&#39;",
+    })
+}
+
+/// The bytes [`entity`] replaces.
 const SPECIAL: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;

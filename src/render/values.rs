@@ -62,17 +62,10 @@ pub fn hash(v: &Value, h: &mut impl Hasher) {
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
+    for (i, &b) in bytes.iter().enumerate() {
+        let Some(entity) = super::html::entity(b) else { continue };
         out.write_all(&bytes[start..i])?;
-        out.write_all(entity)?;
+        out.write_all(entity.as_bytes())?;
         start = i + 1;
     }
     out.write_all(&bytes[start..])

@@ -139,7 +139,20 @@ fn words_at_least(text: &str) -> usize {
 }
 
 /// Byte offset just after the last sentence terminator followed by a space.
+/// The spaces are looked at from the end (`memrchr`), not every character
+/// from the start: the terminators are ASCII or the Arabic question mark,
+/// whose UTF-8 bytes end no other character.
 fn last_sentence_break(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memrchr_iter(b' ', bytes).find(|&space| {
+        let before = &bytes[..space];
+        matches!(before.last(), Some(b'.' | b'!' | b'?')) || before.ends_with("؟".as_bytes())
+    })
+}
+
+/// [`last_sentence_break`] character by character, as first written: the tests' oracle.
+#[cfg(test)]
+fn last_sentence_break_reference(text: &str) -> Option<usize> {
     let mut best = None;
     let mut prev: Option<(usize, char)> = None;
     for (at, c) in text.char_indices() {
@@ -177,6 +190,11 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn the_last_sentence_break_is_the_references(text in "[\u{0600}-\u{06FF} .!?؟a-z\u{00C0}-\u{024F}]{0,60}") {
+            proptest::prop_assert_eq!(last_sentence_break(&text), last_sentence_break_reference(&text));
+        }
+
         /// The bound that spares folding a long tail never exceeds the folded words.
         #[test]
         fn words_at_least_is_a_lower_bound(text in "[\\u{0600}-\\u{06FF}\\u{0750}-\\u{077F}\\u{FB50}-\\u{FEFF} a-zA-Z0-9.,:«»\\u{00C0}-\\u{024F}]{0,40}") {

@@ -322,7 +322,6 @@ struct Prepared {
 fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
     let mut diags = Vec::new();
     let Some(text) = read_text(root, rel, &mut diags, false) else { return Prepared { read: None, diags } };
-    let locator = Locator::new(&text);
     let parsed = match folder {
         "articles" => parse_yaml::<ArticleFile>(rel, &text, &mut diags).map(|v| Parsed::Article(Arc::new(v))),
         "topics" => parse_yaml::<TopicFile>(rel, &text, &mut diags).map(|v| Parsed::Topic(Arc::new(v))),
@@ -335,7 +334,7 @@ fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
             parse_page(rel, &text, lang, &mut diags).map(|v| Parsed::Page(Arc::new(v)))
         }
     };
-    Prepared { read: Some((locator, parsed)), diags }
+    Prepared { read: Some((Locator::new(text), parsed)), diags }
 }
 
 fn load_file(project: &mut Project, folder: &str, rel: &str, prepared: Prepared, diags: &mut Vec<Diagnostic>) {

@@ -198,7 +198,7 @@ pub(crate) fn late_title(lines: &[LineInfo], kept: &[usize], last_para: usize, e
             return false;
         }
         let content: Vec<&str> =
-            words_of(line).into_iter().filter(|w| w.chars().count() >= 3 && !LEXICON.stopwords.contains(*w)).collect();
+            words_of(line).into_iter().filter(|w| w.chars().count() >= 3 && !LEXICON.stopwords.contains(w)).collect();
         let matched = content.iter().filter(|w| variants(w).any(|v| vocabulary.contains(v))).count();
         // A headline reads as a phrase (a function word or a colon), a tag line does not.
         let phrase = line.stop_ratio > 0.0 || line.text.contains(':');

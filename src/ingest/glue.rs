@@ -111,7 +111,7 @@ fn split_trailing_heading(lines: &[LineInfo], i: usize, decisions: &mut [Decisio
     }
     let tail_folded = fold(tail);
     let tail_words: Vec<&str> = split_spaces(&tail_folded).filter(|w| !w.is_empty()).collect();
-    let stops = tail_words.iter().filter(|w| LEXICON.stopwords.contains(**w)).count();
+    let stops = tail_words.iter().filter(|w| LEXICON.stopwords.contains(w)).count();
     let titled = (2..=5).contains(&tail_words.len())
         && is_heading_shaped(tail, tail_words.len())
         && !tail.contains(|c: char| c.is_numeric() || matches!(c, '"' | '“' | '”' | '«' | '»' | '،' | ',' | ':'))

@@ -397,7 +397,7 @@ pub(crate) struct Lexicon {
     /// Photo credit words.
     pub photo_credits: Vec<String>,
     /// Social network names.
-    pub social: Vec<String>,
+    pub social: Vec<memchr::memmem::Finder<'static>>,
     /// Follow and share prompts.
     pub follow: Vec<String>,
     /// Counter nouns (views, comments, minutes).
@@ -405,7 +405,7 @@ pub(crate) struct Lexicon {
     /// Words of date and time lines.
     pub date_words: HashSet<String>,
     /// Arabic and English function words.
-    pub stopwords: HashSet<String>,
+    pub stopwords: Words,
 }
 
 /// Folds every entry of a list.
@@ -415,7 +415,7 @@ fn fold_all(words: &[&str]) -> Vec<String> {
 
 /// The shared, immutable word lists.
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut stopwords: HashSet<String> = HashSet::default();
+    let mut stopwords = Words::default();
     for code in ["ar", "en"] {
         for w in stop_words::lookup(code).unwrap_or(&[]) {
             let f = fold(w);
@@ -436,13 +436,59 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         bylines: BYLINE_PREFIXES.iter().map(|s| (fold(s), s.ends_with(':'))).collect(),
         timestamps: fold_all(TIMESTAMP_PREFIXES),
         photo_credits: fold_all(PHOTO_CREDITS),
-        social: fold_all(SOCIAL),
+        // A finder each, made once (a `str::contains` sets its searcher up at every call).
+        social: fold_all(SOCIAL).iter().map(|p| memchr::memmem::Finder::new(p).into_owned()).collect(),
         follow: fold_all(FOLLOW_PREFIXES),
         counters: fold_all(COUNTER_WORDS).into_iter().collect(),
         date_words: fold_all(DATE_WORDS).into_iter().collect(),
         stopwords,
     }
 });
+
+/// A set of folded words in which every word of every line is looked up (the
+/// function words): a word of up to 15 bytes is looked up as one `u128` (its
+/// bytes, zero-padded, and its length in the last byte) instead of hashing
+/// and comparing a string.
+#[derive(Default)]
+pub(crate) struct Words {
+    short: HashSet<u128>,
+    long: HashSet<String>,
+}
+
+impl Words {
+    /// The `u128` of a word of up to 15 bytes.
+    #[inline]
+    fn key(word: &str) -> Option<u128> {
+        let bytes = word.as_bytes();
+        let mut key = [0u8; 16];
+        key.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
+        key[15] = bytes.len() as u8; // < 16
+        Some(u128::from_le_bytes(key))
+    }
+
+    /// Adds a word.
+    pub(crate) fn insert(&mut self, word: String) {
+        match Words::key(&word) {
+            Some(key) => _ = self.short.insert(key),
+            None => _ = self.long.insert(word),
+        }
+    }
+
+    /// True when `word` is in the set.
+    #[inline]
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        match Words::key(word) {
+            Some(key) => self.short.contains(&key),
+            None => self.long.contains(word),
+        }
+    }
+}
+
+impl Extend<String> for Words {
+    fn extend<I: IntoIterator<Item = String>>(&mut self, words: I) {
+        words.into_iter().for_each(|w| self.insert(w));
+    }
+}
 
 /// True when `folded` starts with `prefix` at a word boundary.
 pub(crate) fn starts_with_word(folded: &str, prefix: &str) -> bool {
@@ -491,6 +537,41 @@ mod tests {
     /// The old, one-phrase-at-a-time meaning of `Phrases::any_in`.
     fn any_one_by_one(p: &Phrases, folded: &str) -> bool {
         p.list.iter().any(|phrase| contains_phrase(folded, phrase))
+    }
+
+    proptest::proptest! {
+        /// A word set holds what a set of strings holds: words around 16 bytes
+        /// long, words that are a prefix of another, words with NUL bytes.
+        #[test]
+        fn words_hold_what_a_string_set_holds(
+            words in proptest::collection::vec("[ابت\\x00a]{0,10}", 0..20),
+            probes in proptest::collection::vec("[ابت\\x00a]{0,10}", 0..20),
+        ) {
+            let mut set = Words::default();
+            set.extend(words.iter().cloned());
+            let strings: HashSet<&String> = words.iter().collect();
+            for probe in words.iter().chain(&probes) {
+                proptest::prop_assert_eq!(set.contains(probe), strings.contains(probe), "{:?}", probe);
+            }
+        }
+    }
+
+    #[test]
+    fn function_words_are_what_the_lists_give() {
+        for code in ["ar", "en"] {
+            for w in stop_words::lookup(code).unwrap_or(&[]) {
+                let f = fold(w);
+                if !f.is_empty() && !f.contains(' ') {
+                    assert!(LEXICON.stopwords.contains(&f), "{f:?}");
+                }
+            }
+        }
+        for w in ["في", "من", "the", "and"] {
+            assert!(LEXICON.stopwords.contains(w), "{w}");
+        }
+        for w in ["", "سوريا", "coalition", "فيي", "nashra"] {
+            assert!(!LEXICON.stopwords.contains(w), "{w}");
+        }
     }
 
     #[test]

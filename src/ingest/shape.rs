@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::lexicon::{LEXICON, contains_phrase, starts_with_word};
@@ -147,9 +148,37 @@ pub(crate) fn list_item_text(text: &str) -> &str {
     }
 }
 
+/// True when `text` starts with a character that can open a [`LIST_MARKER`]
+/// match: a bullet, a dash or a digit. Most lines do not, and skip the regex.
+fn may_open_list_item(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '٠'..='٩'
+                    | '·'
+                    | '•'
+                    | '●'
+                    | '▪'
+                    | '◦'
+                    | '‣'
+                    | '∙'
+                    | '*'
+                    | '■'
+                    | '□'
+                    | '➢'
+                    | '►'
+                    | '✓'
+                    | '✔'
+                    | '-'
+                    | '–'
+            )
+    })
+}
+
 /// Classifies a non-blank line by its shape as body text.
 fn content_shape(text: &str, words: usize) -> Content {
-    if let Some(m) = LIST_MARKER.captures(text) {
+    if let Some(m) = may_open_list_item(text).then(|| LIST_MARKER.captures(text)).flatten() {
         let numbered = m.get(1).is_none();
         let rest = m.get(2).map_or("", |x| x.as_str());
         return Content::ListItem { numbered, heading_shaped: is_heading_shaped(rest, words) };
@@ -191,7 +220,7 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     }
     // Cheap byte checks guard the regexes: most lines have no '@', '#' or domain.
     let has_at = text.contains('@');
-    if (has_at || text.contains("twitter.com")) && TWEET_SIGNATURE.is_match(text) {
+    if (has_at || TWITTER.find(text.as_bytes()).is_some()) && TWEET_SIGNATURE.is_match(text) {
         return plain("embedded tweet (signature or pic.twitter.com link)");
     }
     let hashtags = if text.contains('#') { HASHTAG.find_iter(text).count() } else { 0 };
@@ -221,12 +250,12 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
         return Some(Boiler { reason: "see-also teaser for another article", tail });
     }
     // Only short lines are judged by their social-network words: a long paragraph is not searched.
-    let social = if words <= 20 { lx.social.iter().filter(|p| folded.contains(p.as_str())).count() } else { 0 };
+    let social = if words <= 20 { lx.social.iter().filter(|p| p.find(folded.as_bytes()).is_some()).count() } else { 0 };
     if social >= 2 && words <= 20 {
         return plain("social network links");
     }
     if words <= 8 && lx.follow.iter().any(|p| starts_with_word(folded, p)) && (text.ends_with(':') || social >= 1)
-        || words <= 12 && (folded.contains("النشره البريديه") || contains_phrase(folded, "newsletter"))
+        || words <= 12 && (NEWSLETTER_AR.find(folded.as_bytes()).is_some() || has_phrase(folded, &NEWSLETTER_EN))
     {
         return plain("follow, share or newsletter prompt");
     }
@@ -242,8 +271,7 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     if words >= 20 && line.stop_ratio < 0.1 && !text.contains(['.', '،', ',', '؛', '؟', '?', '!', ':']) {
         return plain("long line without punctuation or function words (run-together menu)");
     }
-    if words <= 60 && (folded.contains("ملفات تعريف الارتباط") || contains_phrase(folded, "cookies"))
-    {
+    if words <= 60 && (COOKIES_AR.find(folded.as_bytes()).is_some() || has_phrase(folded, &COOKIES_EN)) {
         return plain("cookie notice");
     }
     // Separators are counted only on short lines that hold one.
@@ -255,6 +283,22 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
         }
     }
     None
+}
+
+/// The words of newsletter and cookie notices and tweets, each with a finder made once:
+/// nearly every line is searched for them, and a `str::contains` sets its
+/// searcher up at every call.
+static NEWSLETTER_AR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("النشره البريديه"));
+static NEWSLETTER_EN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("newsletter"));
+static COOKIES_AR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("ملفات تعريف الارتباط"));
+static COOKIES_EN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("cookies"));
+static TWITTER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("twitter.com"));
+
+/// [`contains_phrase`] for the needle of `finder`, which rules most lines out at once.
+fn has_phrase(folded: &str, finder: &Finder<'static>) -> bool {
+    let needle = finder.needle();
+    finder.find(folded.as_bytes()).is_some()
+        && std::str::from_utf8(needle).is_ok_and(|phrase| contains_phrase(folded, phrase))
 }
 
 /// Top-level domains that make a line worth matching against [`URL`].
@@ -333,6 +377,17 @@ mod tests {
                 || text.contains("www.")
                 || DOMAINS.iter().any(|t| text.contains(t));
             proptest::prop_assert_eq!(maybe_link(&text), searched);
+        }
+    }
+
+    /// Whatever its first character, a line the list marker pattern matches
+    /// passes the cheap test that spares most lines the pattern.
+    #[test]
+    fn every_list_marker_opens_with_a_character_the_guard_lets_through() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("{c} x"), format!("{c}. x"), format!("{c}1. x"), format!("{c} - x")] {
+                assert!(!LIST_MARKER.is_match(&text) || may_open_list_item(&text), "U+{:04X}", c as u32);
+            }
         }
     }
 

@@ -41,7 +41,7 @@ pub const MAX_WEIGHT: u32 = 15;
 pub const SHARD_SIZE: usize = 20;
 
 /// A text of a document, searched and shown in snippets.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct Field {
     /// Language the text is in.
     pub lang: String,

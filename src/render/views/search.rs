@@ -56,6 +56,29 @@ fn shard_key(k: usize, chunk: &[Document]) -> u64 {
     h.finish()
 }
 
+/// A text shard made for one language, which a later one copies when its
+/// documents have the same passages at the same place.
+struct MadeShard {
+    /// Its place among the shards (document ids start at `k * SHARD_SIZE`).
+    k: usize,
+    /// Each document's passages, in order.
+    passages: Vec<Vec<Field>>,
+    /// The content hash in the file's name.
+    short: String,
+    /// The file.
+    bytes: Vec<u8>,
+}
+
+impl MadeShard {
+    /// This shard as text shard `k` of `chunk` under the name `stem` (site
+    /// path, bytes), when it was made of the same passages at the same place;
+    /// `None` when only the hashes agree.
+    fn copy_for(&self, stem: &str, k: usize, chunk: &[Document]) -> Option<(String, Vec<u8>)> {
+        let same = self.k == k && self.passages.iter().eq(chunk.iter().map(|d| &d.passages));
+        same.then(|| (format!("assets/{stem}.{}.js", self.short), self.bytes.clone()))
+    }
+}
+
 /// What building the indexes leaves for the next run: each document's term
 /// weights by the hash of its searched texts, and each language's files by the
 /// hash of everything they are made from. An edit to one article re-weighs that
@@ -107,9 +130,10 @@ pub fn add_indexes(
     let mut scripts = std::mem::take(&mut memo.scripts);
     // Passage weights by the hash of the passages, shared by the languages.
     let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
-    // Text shards by the hash of what they hold: (content hash in the name, bytes),
-    // kept while a later language may copy them.
-    let mut made_shards: rustc_hash::FxHashMap<u64, (String, Vec<u8>)> = rustc_hash::FxHashMap::default();
+    // Text shards by the hash of what they hold, kept while a later language
+    // may copy them: the passages they were made of, to compare with on a hash
+    // match (64 bits of FxHash are no proof), the content hash in the name, bytes.
+    let mut made_shards: rustc_hash::FxHashMap<u64, MadeShard> = rustc_hash::FxHashMap::default();
     let mut made = Vec::new();
     for (n, lang) in r.site.languages.iter().enumerate() {
         let last = n + 1 == r.site.languages.len();
@@ -148,11 +172,10 @@ pub fn add_indexes(
                         let stem = format!("search-{}-text-{k}", lang.code);
                         let key = shard_key(k, chunk);
                         // The same passages at the same place make the same bytes:
-                        // copy them from the language that made them.
-                        let file = match made_shards.get(&key) {
-                            Some((short, bytes)) => (format!("assets/{stem}.{short}.js"), bytes.clone()),
-                            None => script_file(&stem, index::text_shard(k, chunk)),
-                        };
+                        // copy them from the language that made them. (The texts
+                        // are shared, so comparing them is mostly comparing pointers.)
+                        let copied = made_shards.get(&key).and_then(|made| made.copy_for(&stem, k, chunk));
+                        let file = copied.unwrap_or_else(|| script_file(&stem, index::text_shard(k, chunk)));
                         (key, file)
                     })
                     .collect()
@@ -185,9 +208,19 @@ pub fn add_indexes(
             })
             .collect();
         let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
-        for (shard, (target, bytes)) in shard_files {
-            if !last {
-                made_shards.entry(shard).or_insert_with(|| (short_hash(&target).to_string(), bytes.clone()));
+        for (k, (shard, (target, bytes))) in shard_files.into_iter().enumerate() {
+            if !last && !made_shards.contains_key(&shard) {
+                // The passages move to the shard's entry: the index keeps the first of each.
+                let chunk = docs.iter_mut().skip(k * SHARD_SIZE).take(SHARD_SIZE);
+                let passages = chunk
+                    .map(|d| {
+                        let all = std::mem::take(&mut d.passages);
+                        d.passages.extend(all.first().cloned());
+                        all
+                    })
+                    .collect();
+                let short = short_hash(&target).to_string();
+                made_shards.insert(shard, MadeShard { k, passages, short, bytes: bytes.clone() });
             }
             if key.is_some() {
                 files.push((target.clone(), bytes.clone()));
@@ -317,4 +350,51 @@ pub fn search_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         })
     };
     section(r, lang, PAGE, "search.html", "nav_search", Box::new(context))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(passages: &[&str]) -> Document {
+        Document {
+            kind: "Article".into(),
+            url: "a/".into(),
+            title_lang: "ar".into(),
+            title: "t".into(),
+            fields: Vec::new(),
+            passages: passages
+                .iter()
+                .map(|t| Field {
+                    lang: "ar".into(),
+                    text: Arc::from(*t),
+                    weight: BODY_WEIGHT,
+                    anchor: Some("p1".into()),
+                })
+                .collect(),
+        }
+    }
+
+    /// A shard is copied to another language only when it was made of the same
+    /// passages at the same place, whatever the hashes say.
+    #[test]
+    fn a_shard_is_copied_only_for_the_same_passages_at_the_same_place() {
+        let chunk = vec![doc(&["نص أول", "نص ثان"]), doc(&["نص ثالث"])];
+        let (target, bytes) = script_file("search-ar-text-0", index::text_shard(0, &chunk));
+        let made = MadeShard {
+            k: 0,
+            passages: chunk.iter().map(|d| d.passages.clone()).collect(),
+            short: short_hash(&target).to_string(),
+            bytes: bytes.clone(),
+        };
+        let copied = made.copy_for("search-en-text-0", 0, &chunk);
+        assert_eq!(copied, Some((format!("assets/search-en-text-0.{}.js", made.short), bytes)));
+        // As if another chunk's hash had collided with this one's.
+        assert_eq!(made.copy_for("search-en-text-0", 0, &[doc(&["نص أول", "نص آخر"]), doc(&["نص ثالث"])]), None);
+        assert_eq!(made.copy_for("search-en-text-0", 0, &chunk[..1]), None);
+        assert_eq!(made.copy_for("search-en-text-1", 1, &chunk), None, "the same passages at another place");
+        let mut anchored = chunk.clone();
+        anchored[1].passages[0].anchor = Some("p2".into());
+        assert_eq!(made.copy_for("search-en-text-0", 0, &anchored), None, "another anchor");
+    }
 }

@@ -325,6 +325,15 @@ fn tables_key(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> u64 {
 
 /// The tables that gather across articles; `counts` are each article's entity counts.
 fn tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
+    // Related articles read only the articles and their counts: made beside the rest.
+    let (related, mut tables) = rayon::join(|| related(articles, counts), || entity_tables(articles, counts));
+    tables.related = Arc::new(related);
+    tables
+}
+
+/// [`tables`] but the related articles: which articles name each entity, which
+/// entities each article names, and which entities occur together.
+fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
     let mut entity_articles: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut article_entities = HashMap::new();
     for (a, counts) in articles.iter().zip(counts) {
@@ -357,7 +366,7 @@ fn tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
         list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
     Tables {
-        related: Arc::new(related(articles, counts)),
+        related: Arc::default(),
         article_entities: Arc::new(article_entities),
         entity_articles: Arc::new(entity_articles),
         cooccurring: Arc::new(cooccurring),

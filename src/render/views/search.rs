@@ -281,29 +281,36 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
     let from = path(lang, PAGE);
     let link = |rest: String| href(&from, &path(lang, &rest));
     let titled = |map: &Localized| r.version(map, lang).map(|(l, t, _)| (l.code.clone(), t.clone()));
-    let mut docs = Vec::new();
-    for a in &r.site.articles {
-        let Some((title_lang, title)) = titled(&a.meta.title) else { continue };
-        let mut fields: Vec<Field> = field(r, &a.meta.summary, lang, SUMMARY_WEIGHT).into_iter().collect();
-        fields.extend(a.meta.key_points.iter().filter_map(|k| field(r, k, lang, KEY_POINT_WEIGHT)));
-        let passages = a
-            .passages()
-            .map(|p| Field {
-                lang: a.original.code.clone(),
-                text: p.text.clone(),
-                weight: BODY_WEIGHT,
-                anchor: Some(p.id.clone()),
+    // Articles on every core (their summaries are Markdown made plain), in order.
+    let mut docs: Vec<Document> = {
+        use rayon::prelude::*;
+        r.site
+            .articles
+            .par_iter()
+            .filter_map(|a| {
+                let (title_lang, title) = titled(&a.meta.title)?;
+                let mut fields: Vec<Field> = field(r, &a.meta.summary, lang, SUMMARY_WEIGHT).into_iter().collect();
+                fields.extend(a.meta.key_points.iter().filter_map(|k| field(r, k, lang, KEY_POINT_WEIGHT)));
+                let passages = a
+                    .passages()
+                    .map(|p| Field {
+                        lang: a.original.code.clone(),
+                        text: p.text.clone(),
+                        weight: BODY_WEIGHT,
+                        anchor: Some(p.id.clone()),
+                    })
+                    .collect();
+                Some(Document {
+                    kind: r.string(lang, "search_kind_article"),
+                    url: link(format!("articles/{}/index.html", a.slug)),
+                    title_lang,
+                    title,
+                    fields,
+                    passages,
+                })
             })
-            .collect();
-        docs.push(Document {
-            kind: r.string(lang, "search_kind_article"),
-            url: link(format!("articles/{}/index.html", a.slug)),
-            title_lang,
-            title,
-            fields,
-            passages,
-        });
-    }
+            .collect()
+    };
     for (slug, t) in super::collections::topics_in_order(r.site) {
         let Some((title_lang, title)) = titled(&t.title) else { continue };
         docs.push(Document {

@@ -4,7 +4,7 @@
 //! several forms of alef and ya; two spellings of the same word must compare
 //! equal. `fold` applies the one normalization the whole tool agrees on.
 
-use crate::ingest::{Low, LowArabic, LowFolds};
+use crate::ingest::LowArabic;
 use unicode_normalization::UnicodeNormalization;
 
 /// True for harakat, tanween, shadda, sukun, Quranic marks and dagger alef.
@@ -45,7 +45,6 @@ pub fn fold(s: &str) -> String {
     // them are copied as they are, and only the others go one by one.
     let table = &*SIMPLE;
     let same = &*ARABIC_SAME;
-    let low = &*ARABIC_FOLDS;
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut last_space = true; // trims leading whitespace
@@ -57,38 +56,14 @@ pub fn fold(s: &str) -> String {
             last_space = code == u32::from(b' ');
             at += len;
             // Letters of U+0600..U+067F that fold to themselves, and a single
-            // space before one, most of an Arabic text: in a tight loop. So do
-            // the letters that fold to another (alef, ya, ta marbuta, digits)
-            // and the marks that are dropped: the run is copied up to them and
-            // starts again after them.
+            // space before one, most of an Arabic text: in a tight loop.
             loop {
                 if same.starts(&bytes[at..]) {
                     at += 2;
-                } else if !last_space && bytes.get(at) == Some(&b' ') {
-                    match low.at(&bytes[at + 1..]) {
-                        Low::Same => at += 3,
-                        // A single space and a letter that folds to another: both copied.
-                        Low::Folds(f) => {
-                            out.push_str(&s[run..=at]);
-                            out.push(f);
-                            (at, run) = (at + 3, at + 3);
-                        }
-                        Low::Dropped | Low::Other => break,
-                    }
+                } else if !last_space && bytes.get(at) == Some(&b' ') && same.starts(&bytes[at + 1..]) {
+                    at += 3;
                 } else {
-                    match low.at(&bytes[at..]) {
-                        Low::Folds(f) => {
-                            out.push_str(&s[run..at]);
-                            out.push(f);
-                        }
-                        Low::Dropped => {
-                            out.push_str(&s[run..at]);
-                            (at, run) = (at + 2, at + 2);
-                            continue; // a dropped mark leaves `last_space` as it was
-                        }
-                        Low::Same | Low::Other => break,
-                    }
-                    (at, run) = (at + 2, at + 2);
+                    break;
                 }
                 last_space = false;
             }
@@ -169,15 +144,6 @@ const GENERAL: u32 = u32::MAX - 1;
 /// [`fold_with_map`]'s fast path.
 static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
     std::sync::LazyLock::new(|| LowArabic::of(|c| SIMPLE[c as usize] == c as u32));
-
-/// What [`fold`] does to each character of U+0600..U+067F, for its fast loop.
-static ARABIC_FOLDS: std::sync::LazyLock<LowFolds> = std::sync::LazyLock::new(|| {
-    LowFolds::of(|c| match SIMPLE[c as usize] {
-        f if f == c as u32 => Low::Same,
-        DROPPED => Low::Dropped,
-        f => char::from_u32(f).filter(|&f| f != ' ').map_or(Low::Other, Low::Folds),
-    })
-});
 
 /// The folded character of every character below U+0680 (one or two bytes in
 /// UTF-8: ASCII, Latin, Arabic), by code point: one table lookup instead of

@@ -216,17 +216,19 @@ impl Prepared {
     fn search_into(&self, sink: Option<&(dyn Fn(String, Vec<u8>) + Sync)>) -> &Search {
         self.search.get_or_init(|| {
             let sink = sink.filter(|_| !self.keep_search);
-            let (mut paths, mut files) = (std::collections::BTreeSet::new(), Output::new());
-            let mut put = |path: String, bytes: Vec<u8>| {
-                paths.insert(path.clone());
+            use std::sync::{Mutex, PoisonError};
+            let (paths, files) = (Mutex::new(std::collections::BTreeSet::new()), Mutex::new(Output::new()));
+            let put = |path: String, bytes: Vec<u8>| {
+                paths.lock().unwrap_or_else(PoisonError::into_inner).insert(path.clone());
                 match sink {
-                    Some(sink) => sink(path, bytes),
-                    None => drop(files.insert(path, bytes)),
+                    Some(sink) => sink(path, bytes), // from any thread
+                    None => drop(files.lock().unwrap_or_else(PoisonError::into_inner).insert(path, bytes)),
                 }
             };
-            let mut memo = self.search_memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let names = views::search::add_indexes(&self.renderer(), &mut put, &mut memo, self.keep_search); // one script per language
-            Search { names, paths, files }
+            let mut memo = self.search_memo.lock().unwrap_or_else(PoisonError::into_inner);
+            let names = views::search::add_indexes(&self.renderer(), &put, &mut memo, self.keep_search); // one script per language
+            let paths = paths.into_inner().unwrap_or_else(PoisonError::into_inner);
+            Search { names, paths, files: files.into_inner().unwrap_or_else(PoisonError::into_inner) }
         })
     }
 

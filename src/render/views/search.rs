@@ -119,7 +119,7 @@ fn weights_key(doc: &Document) -> u64 {
 /// document nor holds a second copy of the index files.
 pub fn add_indexes(
     r: &Renderer,
-    put: &mut dyn FnMut(String, Vec<u8>),
+    put: &(dyn Fn(String, Vec<u8>) + Sync),
     memo: &mut SearchMemo,
     keep: bool,
 ) -> BTreeMap<String, String> {
@@ -208,6 +208,7 @@ pub fn add_indexes(
             })
             .collect();
         let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
+        let mut writes = Vec::with_capacity(shard_files.len());
         for (k, (shard, (target, bytes))) in shard_files.into_iter().enumerate() {
             if !last && !made_shards.contains_key(&shard) {
                 // The passages move to the shard's entry: the index keeps the first of each.
@@ -225,8 +226,10 @@ pub fn add_indexes(
             if key.is_some() {
                 files.push((target.clone(), bytes.clone()));
             }
-            put(target, bytes);
+            writes.push((target, bytes));
         }
+        // A thousand files at 10,000 articles: written from every core.
+        writes.into_par_iter().for_each(|(target, bytes)| put(target, bytes));
         // The shards hold the passages now, and the weights their terms; the
         // index only says whether a document has any: keep one, free the rest
         // (a copy of every article body) before the next language's are made.
@@ -237,23 +240,24 @@ pub fn add_indexes(
         made.push(Made { lang, key, docs, weights, shards, files });
     }
     // Each index is built on one thread (one map of every term): build the
-    // languages' indexes side by side.
-    let scripts: Vec<String> = made
-        .par_iter()
-        .map(|m| {
-            Index::from_weights(m.weights.iter().map(|(_, w)| &**w)).to_script(&m.docs, &m.lang.code, &dirs, &m.shards)
+    // languages' indexes side by side, each hashed for its name and written
+    // on the thread that made it.
+    let finished: Vec<_> = made
+        .into_par_iter()
+        .map(|Made { lang, key, docs, weights, shards, files }| {
+            let script =
+                Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
+            let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
+            let kept = key.is_some().then(|| bytes.clone());
+            put(index.clone(), bytes);
+            (lang, key, files, index, kept)
         })
         .collect();
-    for (Made { lang, key, mut files, .. }, script) in made.into_iter().zip(scripts) {
-        let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
+    for (lang, key, mut files, index, kept) in finished {
         names.insert(index_key(lang), index.clone());
-        match key {
-            Some(key) => {
-                put(index.clone(), bytes.clone());
-                files.push((index.clone(), bytes));
-                memo.scripts.insert(lang.code.clone(), (key, files, index));
-            }
-            None => put(index, bytes),
+        if let (Some(key), Some(bytes)) = (key, kept) {
+            files.push((index.clone(), bytes));
+            memo.scripts.insert(lang.code.clone(), (key, files, index));
         }
     }
     names

@@ -326,14 +326,26 @@ fn tables_key(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> u64 {
 /// The tables that gather across articles; `counts` are each article's entity counts.
 fn tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
     // Related articles read only the articles and their counts: made beside the rest.
-    let (related, mut tables) = rayon::join(|| related(articles, counts), || entity_tables(articles, counts));
-    tables.related = Arc::new(related);
-    tables
+    let (related, (article_entities, entity_articles, cooccurring)) =
+        rayon::join(|| related(articles, counts), || entity_tables(articles, counts));
+    Tables {
+        related: Arc::new(related),
+        article_entities: Arc::new(article_entities),
+        entity_articles: Arc::new(entity_articles),
+        cooccurring: Arc::new(cooccurring),
+    }
 }
 
-/// [`tables`] but the related articles: which articles name each entity, which
-/// entities each article names, and which entities occur together.
-fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tables {
+/// Entities with the articles that name them (and how often), or entities
+/// with those they occur with.
+type Named = BTreeMap<String, Vec<(String, usize)>>;
+
+/// Each article with the entities it names, and how often.
+type Naming = HashMap<String, Vec<(String, usize)>>;
+
+/// [`tables`] but the related articles: the entities each article names, the
+/// articles that name each entity, and the entities that occur together.
+fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Naming, Named, Named) {
     let mut entity_articles: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut article_entities = HashMap::new();
     for (a, counts) in articles.iter().zip(counts) {
@@ -365,12 +377,7 @@ fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> Tabl
     for list in cooccurring.values_mut() {
         list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
-    Tables {
-        related: Arc::default(),
-        article_entities: Arc::new(article_entities),
-        entity_articles: Arc::new(entity_articles),
-        cooccurring: Arc::new(cooccurring),
-    }
+    (article_entities, entity_articles, cooccurring)
 }
 
 /// Up to this many related articles per article.

@@ -85,8 +85,10 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("ingest pattern literal compiles")
 }
 
+/// Bullet glyphs that open a list item.
+const BULLETS: &str = "·•●▪◦‣∙*■□➢►✓✔";
 static LIST_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:([·•●▪◦‣∙*■□➢►✓✔]|[-–])|[0-9٠-٩]{1,2}\s?[.)\-–])\s+(\S.*)$"));
+    LazyLock::new(|| re(&format!(r"^(?:([{BULLETS}]|[-–])|[0-9٠-٩]{{1,2}}\s?[.)\-–])\s+(\S.*)$")));
 static URL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)https?://\S+|www\.\S+|[a-z0-9-]+\.(?:com|net|org|co|io|me|ly|tv|info)(?:/\S*)?"));
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[\s(])@\w{2,}"));
@@ -151,29 +153,7 @@ pub(crate) fn list_item_text(text: &str) -> &str {
 /// True when `text` starts with a character that can open a [`LIST_MARKER`]
 /// match: a bullet, a dash or a digit. Most lines do not, and skip the regex.
 fn may_open_list_item(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '٠'..='٩'
-                    | '·'
-                    | '•'
-                    | '●'
-                    | '▪'
-                    | '◦'
-                    | '‣'
-                    | '∙'
-                    | '*'
-                    | '■'
-                    | '□'
-                    | '➢'
-                    | '►'
-                    | '✓'
-                    | '✔'
-                    | '-'
-                    | '–'
-            )
-    })
+    text.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '٠'..='٩' | '-' | '–') || BULLETS.contains(c))
 }
 
 /// Classifies a non-blank line by its shape as body text.

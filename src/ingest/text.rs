@@ -228,10 +228,17 @@ impl LowArabic {
     /// Whether `bytes` start with a character of the set.
     #[inline]
     pub(crate) fn starts(&self, bytes: &[u8]) -> bool {
-        match *bytes {
-            [lead @ (0xD8 | 0xD9), next, ..] => self.0[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)],
-            _ => false,
-        }
+        low_index(bytes).is_some_and(|i| self.0[i])
+    }
+}
+
+/// The place in U+0600..U+067F (0..128) of the character `bytes` start with,
+/// when it is one of them: two UTF-8 bytes, led by D8 or D9.
+#[inline]
+fn low_index(bytes: &[u8]) -> Option<usize> {
+    match *bytes {
+        [lead @ (0xD8 | 0xD9), next, ..] => Some(usize::from(lead & 1) << 6 | usize::from(next & 0x3F)),
+        _ => None,
     }
 }
 
@@ -239,11 +246,9 @@ impl LowArabic {
 static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
     std::sync::LazyLock::new(|| LowArabic::of(|c| KNOWN[c as usize].fold == Fold::Push(c)));
 
-/// The characters of U+0600..U+067F that cleaning keeps and counts as Arabic
-/// letters: [`clean_and_count`]'s fast path.
 /// What a fold does to each character of U+0600..U+067F, for its fast loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Low {
+enum Low {
     /// Folds to itself.
     Same,
     /// Folds to this other character.
@@ -255,22 +260,19 @@ pub(crate) enum Low {
 }
 
 /// [`Low`] for every character of U+0600..U+067F (two UTF-8 bytes led by D8 or D9).
-pub(crate) struct LowFolds([Low; 128]);
+struct LowFolds([Low; 128]);
 
 impl LowFolds {
     /// The table of `what` for each character of the range.
-    pub(crate) fn of(what: impl Fn(char) -> Low) -> LowFolds {
+    fn of(what: impl Fn(char) -> Low) -> LowFolds {
         LowFolds(std::array::from_fn(|i| char::from_u32(0x0600 + i as u32).map_or(Low::Other, &what)))
     }
 
     /// What folding does to the character `bytes` start with; [`Low::Other`]
     /// for one outside the range.
     #[inline]
-    pub(crate) fn at(&self, bytes: &[u8]) -> Low {
-        match *bytes {
-            [lead @ (0xD8 | 0xD9), next, ..] => self.0[usize::from(lead & 1) << 6 | usize::from(next & 0x3F)],
-            _ => Low::Other,
-        }
+    fn at(&self, bytes: &[u8]) -> Low {
+        low_index(bytes).map_or(Low::Other, |i| self.0[i])
     }
 }
 
@@ -284,6 +286,8 @@ static ARABIC_FOLDS: std::sync::LazyLock<LowFolds> = std::sync::LazyLock::new(||
     })
 });
 
+/// The characters of U+0600..U+067F that cleaning keeps and counts as Arabic
+/// letters: [`clean_and_count`]'s fast path.
 static ARABIC_LETTER_KEPT: std::sync::LazyLock<LowArabic> = std::sync::LazyLock::new(|| {
     LowArabic::of(|c| {
         let k = KNOWN[c as usize];

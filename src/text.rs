@@ -244,7 +244,7 @@ mod tests {
 
         /// Arabic letters that fold to themselves, to another letter or to a
         /// digit, dropped marks and tatweel, between single and double spaces:
-        /// every turn of `fold`'s fast loop.
+        /// `fold`'s fast loop and every way out of it.
         #[test]
         fn the_fast_loop_agrees_with_the_reference(s in "(?:[\u{0621}-\u{064A}\u{064B}-\u{065F}\u{0660}-\u{0671}\u{0640}،.a\u{200F}]|  ?){0,60}") {
             proptest::prop_assert_eq!(fold(&s), fold_with_map_reference(&s).0);

@@ -460,9 +460,12 @@ impl Words {
     #[inline]
     fn key(word: &str) -> Option<u128> {
         let bytes = word.as_bytes();
+        if bytes.len() > 15 {
+            return None;
+        }
         let mut key = [0u8; 16];
-        key.get_mut(..bytes.len()).filter(|_| bytes.len() < 16)?.copy_from_slice(bytes);
-        key[15] = bytes.len() as u8; // < 16
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
         Some(u128::from_le_bytes(key))
     }
 

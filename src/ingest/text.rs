@@ -426,12 +426,13 @@ pub(crate) fn fold(text: &str) -> String {
                 pending_space = false;
             }
             at += len;
-            // The letters of U+0600..U+067F that fold to themselves, and a single
-            // space before one, most of a line: in a tight loop. (The character
-            // before is kept and not a space, so the space is copied as it is.)
-            // Letters that fold to another (alef, ya and ta marbuta forms, digits)
-            // and marks that are dropped stay in the loop too: the run is copied
-            // up to them and starts again after them.
+            // The letters of U+0600..U+067F, most of a line, in a tight loop: those
+            // that fold to themselves stay in the run, with a single space before
+            // one (the character before is kept and not a space, so the space is
+            // copied as it is); at one that folds to another (alef, ya and ta
+            // marbuta forms, digits) or is dropped (a mark) the run is copied and
+            // starts again after it. `same` is `low`'s `Same` as a table of bools,
+            // tested first: a match on `low` for every letter was slower.
             loop {
                 if same.starts(&bytes[at..]) {
                     at += 2;

@@ -35,8 +35,7 @@ struct Open {
 impl Locator {
     /// A locator for `text` (a YAML document; front matter fences are fine).
     /// Given a `String`, it keeps that string: a load hands it every content
-    /// file it has parsed, 45 MB at 10,000 articles, which a copy would make
-    /// the kernel zero again.
+    /// file it has parsed, and need not copy them (45 MB at 10,000 articles).
     pub fn new(text: impl Into<String>) -> Locator {
         Locator { text: std::sync::Arc::new(text.into()), positions: Default::default() }
     }

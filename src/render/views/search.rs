@@ -248,14 +248,14 @@ pub fn add_indexes(
             let script =
                 Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
             let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
-            let kept = key.is_some().then(|| bytes.clone());
+            let kept = key.map(|key| (key, bytes.clone())); // for the memo
             put(index.clone(), bytes);
-            (lang, key, files, index, kept)
+            (lang, files, index, kept)
         })
         .collect();
-    for (lang, key, mut files, index, kept) in finished {
+    for (lang, mut files, index, kept) in finished {
         names.insert(index_key(lang), index.clone());
-        if let (Some(key), Some(bytes)) = (key, kept) {
+        if let Some((key, bytes)) = kept {
             files.push((index.clone(), bytes));
             memo.scripts.insert(lang.code.clone(), (key, files, index));
         }

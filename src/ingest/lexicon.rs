@@ -377,15 +377,15 @@ const EXTRA_STOPWORDS: &[&str] = &[
 /// All folded word lists, built once.
 pub(crate) struct Lexicon {
     /// Standalone markers of a related-articles block.
-    pub related: Vec<String>,
+    pub related: Prefixes,
     /// Prefixes of see-also teasers.
-    pub teasers: Vec<String>,
+    pub teasers: Prefixes,
     /// Copyright phrases.
     pub copyright: Phrases,
     /// Disclaimer phrases.
     pub disclaimers: Phrases,
     /// Prefixes of keyword and tag lists.
-    pub keywords: Vec<String>,
+    pub keywords: Prefixes,
     /// Whole-line advertisement labels.
     pub ad_labels: HashSet<String>,
     /// Credit words of short bylines.
@@ -393,13 +393,13 @@ pub(crate) struct Lexicon {
     /// Folded byline prefixes, with whether the line must hold a separator (`:` `-` `|`).
     pub bylines: Vec<(String, bool)>,
     /// Prefixes of timestamps.
-    pub timestamps: Vec<String>,
+    pub timestamps: Prefixes,
     /// Photo credit words.
     pub photo_credits: Vec<String>,
     /// Social network names.
     pub social: Vec<memchr::memmem::Finder<'static>>,
     /// Follow and share prompts.
-    pub follow: Vec<String>,
+    pub follow: Prefixes,
     /// Counter nouns (views, comments, minutes).
     pub counters: HashSet<String>,
     /// Words of date and time lines.
@@ -426,19 +426,19 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     }
     stopwords.extend(fold_all(EXTRA_STOPWORDS));
     Lexicon {
-        related: fold_all(RELATED_MARKERS),
-        teasers: fold_all(TEASER_PREFIXES),
+        related: Prefixes::new(fold_all(RELATED_MARKERS)),
+        teasers: Prefixes::new(fold_all(TEASER_PREFIXES)),
         copyright: Phrases::new(fold_all(COPYRIGHT)),
         disclaimers: Phrases::new(fold_all(DISCLAIMERS)),
-        keywords: fold_all(KEYWORD_PREFIXES),
+        keywords: Prefixes::new(fold_all(KEYWORD_PREFIXES)),
         ad_labels: fold_all(AD_LABELS).into_iter().collect(),
         credit_words: fold_all(CREDIT_WORDS).into_iter().collect(),
         bylines: BYLINE_PREFIXES.iter().map(|s| (fold(s), s.ends_with(':'))).collect(),
-        timestamps: fold_all(TIMESTAMP_PREFIXES),
+        timestamps: Prefixes::new(fold_all(TIMESTAMP_PREFIXES)),
         photo_credits: fold_all(PHOTO_CREDITS),
         // A finder each, made once (a `str::contains` sets its searcher up at every call).
         social: fold_all(SOCIAL).iter().map(|p| memchr::memmem::Finder::new(p).into_owned()).collect(),
-        follow: fold_all(FOLLOW_PREFIXES),
+        follow: Prefixes::new(fold_all(FOLLOW_PREFIXES)),
         counters: fold_all(COUNTER_WORDS).into_iter().collect(),
         date_words: fold_all(DATE_WORDS).into_iter().collect(),
         stopwords,
@@ -448,11 +448,22 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 /// A set of folded words in which every word of every line is looked up (the
 /// function words): a word of up to 15 bytes is looked up as one `u128` (its
 /// bytes, zero-padded, and its length in the last byte) instead of hashing
-/// and comparing a string.
-#[derive(Default)]
+/// and comparing a string. Most words of a line are not in the set: a bit per
+/// [`Words::sketch`] of the words held rules them out before any key is made.
 pub(crate) struct Words {
+    sketches: Box<[u64; SKETCH_BITS / 64]>,
     short: HashSet<u128>,
     long: HashSet<String>,
+}
+
+/// Bits of [`Words::sketch`]: 8 KiB, kept in the first-level cache, for the
+/// ~1,600 function words of both languages (1,404 bits set, one in 47).
+const SKETCH_BITS: usize = 1 << 16;
+
+impl Default for Words {
+    fn default() -> Words {
+        Words { sketches: Box::new([0; SKETCH_BITS / 64]), short: HashSet::default(), long: HashSet::default() }
+    }
 }
 
 impl Words {
@@ -469,8 +480,24 @@ impl Words {
         Some(u128::from_le_bytes(key))
     }
 
+    /// A number below [`SKETCH_BITS`] made of a word's length and its first,
+    /// middle and last bytes: equal words have equal sketches.
+    #[inline]
+    fn sketch(word: &str) -> usize {
+        let bytes = word.as_bytes();
+        let n = bytes.len();
+        let (first, middle, last) = match bytes {
+            [] => (0, 0, 0),
+            _ => (bytes[0], bytes[n / 2], bytes[n - 1]),
+        };
+        let k = (n as u32 & 0xFF) | u32::from(first) << 8 | u32::from(middle) << 16 | u32::from(last) << 24;
+        (k.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS.trailing_zeros())) as usize
+    }
+
     /// Adds a word.
     pub(crate) fn insert(&mut self, word: String) {
+        let at = Words::sketch(&word);
+        self.sketches[at / 64] |= 1 << (at % 64);
         match Words::key(&word) {
             Some(key) => _ = self.short.insert(key),
             None => _ = self.long.insert(word),
@@ -480,6 +507,10 @@ impl Words {
     /// True when `word` is in the set.
     #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
+        let at = Words::sketch(word);
+        if self.sketches[at / 64] >> (at % 64) & 1 == 0 {
+            return false;
+        }
         match Words::key(word) {
             Some(key) => self.short.contains(&key),
             None => self.long.contains(word),
@@ -491,6 +522,39 @@ impl Extend<String> for Words {
     fn extend<I: IntoIterator<Item = String>>(&mut self, words: I) {
         words.into_iter().for_each(|w| self.insert(w));
     }
+}
+
+/// Folded prefixes looked for at the start of a line, with the meaning of
+/// `list.iter().any(|p| starts_with_word(line, p))`. A line that starts with
+/// a prefix at a word boundary starts with that prefix's first word: the first
+/// words are a set, which most lines' first word is not in, and only the
+/// others are compared with the whole list.
+pub(crate) struct Prefixes {
+    list: Vec<String>,
+    firsts: Words,
+}
+
+impl Prefixes {
+    fn new(list: Vec<String>) -> Prefixes {
+        let mut firsts = Words::default();
+        firsts.extend(list.iter().map(|p| first_word(p).to_string()));
+        Prefixes { list, firsts }
+    }
+
+    /// True when `folded` starts with one of the prefixes at a word boundary.
+    pub(crate) fn any_starts(&self, folded: &str) -> bool {
+        self.firsts.contains(first_word(folded)) && self.list.iter().any(|p| starts_with_word(folded, p))
+    }
+
+    /// True when `folded` is one of the prefixes.
+    pub(crate) fn holds(&self, folded: &str) -> bool {
+        self.list.iter().any(|p| p == folded)
+    }
+}
+
+/// The text up to its first space (all of it when it has none).
+fn first_word(folded: &str) -> &str {
+    memchr::memchr(b' ', folded.as_bytes()).map_or(folded, |i| &folded[..i])
 }
 
 /// True when `folded` starts with `prefix` at a word boundary.
@@ -543,6 +607,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A line starts with a prefix of the set when it starts with one of
+        /// the list, the first-word test ruling out only lines that do not.
+        #[test]
+        fn prefixes_start_what_the_list_starts(
+            list in proptest::collection::vec("[اب ]{1,6}", 1..8),
+            probes in proptest::collection::vec("[اب ]{0,10}", 0..20),
+        ) {
+            let list: Vec<String> = list.iter().map(|p| fold(p)).filter(|p| !p.is_empty()).collect();
+            let prefixes = Prefixes::new(list.clone());
+            for probe in list.iter().cloned().chain(probes.iter().map(|p| fold(p))) {
+                let expected = list.iter().any(|p| starts_with_word(&probe, p));
+                proptest::prop_assert_eq!(prefixes.any_starts(&probe), expected, "{:?}", probe);
+                proptest::prop_assert_eq!(prefixes.holds(&probe), list.contains(&probe));
+            }
+        }
+
         /// A word set holds what a set of strings holds: words around 16 bytes
         /// long, words that are a prefix of another, words with NUL bytes.
         #[test]

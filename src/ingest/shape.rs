@@ -102,9 +102,10 @@ pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
     let (text, scripts) = clean_and_count(raw);
     let folded = fold(&text);
     let (mut words, mut stops) = (0, 0); // one pass over the tokens for both counts
+    let stopwords = &LEXICON.stopwords;
     for w in split_spaces(&folded) {
         words += usize::from(w.chars().any(is_letter));
-        stops += usize::from(LEXICON.stopwords.contains(w));
+        stops += usize::from(stopwords.contains(w));
     }
     let stop_ratio = if words == 0 { 0.0 } else { stops as f32 / words as f32 };
     let content = (!text.is_empty()).then(|| content_shape(&text, words));
@@ -199,11 +200,12 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
         return plain("advertisement label");
     }
     // Cheap byte checks guard the regexes: most lines have no '@', '#' or domain.
-    let has_at = text.contains('@');
+    // `memchr` rather than `str::contains`, whose byte search is not vectorised.
+    let has_at = memchr::memchr(b'@', text.as_bytes()).is_some();
     if (has_at || TWITTER.find(text.as_bytes()).is_some()) && TWEET_SIGNATURE.is_match(text) {
         return plain("embedded tweet (signature or pic.twitter.com link)");
     }
-    let hashtags = if text.contains('#') { HASHTAG.find_iter(text).count() } else { 0 };
+    let hashtags = if memchr::memchr(b'#', text.as_bytes()).is_some() { HASHTAG.find_iter(text).count() } else { 0 };
     if hashtags >= 2 {
         return plain("hashtags (social embed or tag line)");
     }
@@ -218,14 +220,14 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     if words <= 40 && lx.disclaimers.any_in(folded) {
         return hard("disclaimer");
     }
-    if lx.keywords.iter().any(|p| starts_with_word(folded, p)) && (text.contains(':') || words <= 2) {
+    if lx.keywords.any_starts(folded) && (text.contains(':') || words <= 2) {
         return hard("keyword or tag list");
     }
-    if words <= 6 && lx.related.iter().any(|p| starts_with_word(folded, p)) {
+    if words <= 6 && lx.related.any_starts(folded) {
         return hard("related-articles marker: the article ends here");
     }
-    if words <= 40 && lx.teasers.iter().any(|p| starts_with_word(folded, p)) {
-        let alone = lx.teasers.iter().any(|p| p == folded);
+    if words <= 40 && lx.teasers.any_starts(folded) {
+        let alone = lx.teasers.holds(folded);
         let tail = if alone { Tail::Teaser } else { Tail::None };
         return Some(Boiler { reason: "see-also teaser for another article", tail });
     }
@@ -234,7 +236,7 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     if social >= 2 && words <= 20 {
         return plain("social network links");
     }
-    if words <= 8 && lx.follow.iter().any(|p| starts_with_word(folded, p)) && (text.ends_with(':') || social >= 1)
+    if words <= 8 && lx.follow.any_starts(folded) && (text.ends_with(':') || social >= 1)
         || words <= 12 && (NEWSLETTER_AR.find(folded.as_bytes()).is_some() || has_phrase(folded, &NEWSLETTER_EN))
     {
         return plain("follow, share or newsletter prompt");
@@ -265,7 +267,7 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     None
 }
 
-/// The words of newsletter and cookie notices and tweets, each with a finder made once:
+/// The words of newsletter and cookie notices and tweets, and a link's scheme, each with a finder made once:
 /// nearly every line is searched for them, and a `str::contains` sets its
 /// searcher up at every call.
 static NEWSLETTER_AR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("النشره البريديه"));
@@ -273,6 +275,7 @@ static NEWSLETTER_EN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("
 static COOKIES_AR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("ملفات تعريف الارتباط"));
 static COOKIES_EN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("cookies"));
 static TWITTER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("twitter.com"));
+static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
 
 /// [`contains_phrase`] for the needle of `finder`, which rules most lines out at once.
 fn has_phrase(folded: &str, finder: &Finder<'static>) -> bool {
@@ -287,8 +290,8 @@ const DOMAINS: [&str; 9] = [".com", ".net", ".org", ".co", ".io", ".me", ".ly", 
 /// True when a line may hold a URL (a scheme, `www.` or a common top-level
 /// domain). One pass over the line's dots rather than a search per domain.
 fn maybe_link(text: &str) -> bool {
-    text.contains("://")
-        || text.match_indices('.').any(|(i, _)| {
+    SCHEME.find(text.as_bytes()).is_some()
+        || memchr::memchr_iter(b'.', text.as_bytes()).any(|i| {
             let (before, after) = text.split_at(i);
             before.ends_with("www") || DOMAINS.iter().any(|d| after.starts_with(d))
         })
@@ -308,7 +311,7 @@ fn byline<'a>(line: &LineInfo, mut tokens: impl Iterator<Item = &'a str>) -> Opt
     if words <= 4 && text.contains(['-', '–', '|', '/', ':']) && tokens.any(|t| lx.credit_words.contains(t)) {
         return Some("byline or source credit");
     }
-    if words <= 12 && line.scripts.digits > 0 && lx.timestamps.iter().any(|p| starts_with_word(folded, p)) {
+    if words <= 12 && line.scripts.digits > 0 && lx.timestamps.any_starts(folded) {
         return Some("publication timestamp");
     }
     None

@@ -380,10 +380,8 @@ pub(crate) struct Lexicon {
     pub related: Prefixes,
     /// Prefixes of see-also teasers.
     pub teasers: Prefixes,
-    /// Copyright phrases.
-    pub copyright: Phrases,
-    /// Disclaimer phrases.
-    pub disclaimers: Phrases,
+    /// Copyright phrases (set 0) and disclaimer phrases (set 1), in one automaton.
+    pub footers: Phrases,
     /// Prefixes of keyword and tag lists.
     pub keywords: Prefixes,
     /// Whole-line advertisement labels.
@@ -428,8 +426,7 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon {
         related: Prefixes::new(fold_all(RELATED_MARKERS)),
         teasers: Prefixes::new(fold_all(TEASER_PREFIXES)),
-        copyright: Phrases::new(fold_all(COPYRIGHT)),
-        disclaimers: Phrases::new(fold_all(DISCLAIMERS)),
+        footers: Phrases::sets([fold_all(COPYRIGHT), fold_all(DISCLAIMERS)]),
         keywords: Prefixes::new(fold_all(KEYWORD_PREFIXES)),
         ad_labels: fold_all(AD_LABELS).into_iter().collect(),
         credit_words: fold_all(CREDIT_WORDS).into_iter().collect(),
@@ -562,27 +559,42 @@ pub(crate) fn starts_with_word(folded: &str, prefix: &str) -> bool {
     folded.starts_with(prefix) && folded[prefix.len()..].chars().next().is_none_or(|c| c == ' ')
 }
 
-/// A list of folded phrases looked for in a line all at once (one automaton, one pass),
-/// with the meaning of `list.iter().any(|p| contains_phrase(line, p))`.
+/// Lists of folded phrases looked for in a line all at once (one automaton, one pass),
+/// each with the meaning of `list.iter().any(|p| contains_phrase(line, p))`.
 pub(crate) struct Phrases {
     #[cfg_attr(not(test), allow(dead_code))] // the tests compare with one search per phrase
-    list: Vec<String>,
+    lists: Vec<Vec<String>>,
+    /// The list of each phrase of the automaton.
+    list_of: Vec<usize>,
     finder: aho_corasick::AhoCorasick,
 }
 
 impl Phrases {
-    fn new(list: Vec<String>) -> Phrases {
+    fn sets<const N: usize>(lists: [Vec<String>; N]) -> Phrases {
+        let list_of = lists.iter().enumerate().flat_map(|(n, list)| std::iter::repeat_n(n, list.len())).collect();
         // Infallible in practice: a few dozen short phrases, far below the automaton's limits.
-        let finder = aho_corasick::AhoCorasick::new(&list).expect("phrase list compiles");
-        Phrases { list, finder }
+        let finder = aho_corasick::AhoCorasick::new(lists.iter().flatten()).expect("phrase list compiles");
+        Phrases { lists: lists.into(), list_of, finder }
     }
 
-    /// True when `folded` contains one of the phrases between word boundaries.
-    pub(crate) fn any_in(&self, folded: &str) -> bool {
+    /// For each list, whether `folded` contains one of its phrases between word boundaries.
+    pub(crate) fn found_in<const N: usize>(&self, folded: &str) -> [bool; N] {
         // Overlapping search sees every occurrence of every phrase; `contains_phrase`
         // sees non-overlapping ones, the same set for phrases that cannot overlap
         // themselves at a word boundary (tested below for every list).
-        self.finder.find_overlapping_iter(folded).any(|m| at_word_boundaries(folded, m.start(), m.end()))
+        let mut found = [false; N];
+        for m in self.finder.find_overlapping_iter(folded) {
+            if let Some(slot) = found.get_mut(self.list_of[m.pattern().as_usize()])
+                && !*slot
+                && at_word_boundaries(folded, m.start(), m.end())
+            {
+                *slot = true;
+                if found.iter().all(|f| *f) {
+                    break;
+                }
+            }
+        }
+        found
     }
 }
 
@@ -601,9 +613,9 @@ pub(crate) fn contains_phrase(folded: &str, phrase: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The old, one-phrase-at-a-time meaning of `Phrases::any_in`.
-    fn any_one_by_one(p: &Phrases, folded: &str) -> bool {
-        p.list.iter().any(|phrase| contains_phrase(folded, phrase))
+    /// The old, one-phrase-at-a-time meaning of `Phrases::found_in`.
+    fn found_one_by_one(p: &Phrases, folded: &str) -> Vec<bool> {
+        p.lists.iter().map(|list| list.iter().any(|phrase| contains_phrase(folded, phrase))).collect()
     }
 
     proptest::proptest! {
@@ -659,39 +671,42 @@ mod tests {
 
     #[test]
     fn phrase_sets_mean_what_one_search_per_phrase_meant() {
-        for set in [&LEXICON.copyright, &LEXICON.disclaimers] {
-            // No phrase overlaps itself (a proper prefix that is also a suffix), so the
-            // automaton's overlapping matches are exactly `match_indices`' matches.
-            for phrase in &set.list {
-                let borders = (1..phrase.len())
-                    .filter(|&k| phrase.is_char_boundary(k) && phrase.is_char_boundary(phrase.len() - k))
-                    .filter(|&k| phrase[..k] == phrase[phrase.len() - k..])
-                    .count();
-                assert_eq!(borders, 0, "{phrase:?} overlaps itself");
+        let set = &LEXICON.footers;
+        // No phrase overlaps itself (a proper prefix that is also a suffix), so the
+        // automaton's overlapping matches are exactly `match_indices`' matches.
+        for phrase in set.lists.iter().flatten() {
+            let borders = (1..phrase.len())
+                .filter(|&k| phrase.is_char_boundary(k) && phrase.is_char_boundary(phrase.len() - k))
+                .filter(|&k| phrase[..k] == phrase[phrase.len() - k..])
+                .count();
+            assert_eq!(borders, 0, "{phrase:?} overlaps itself");
+        }
+        let mut lines: Vec<String> = Vec::new();
+        for phrase in set.lists.iter().flatten() {
+            let first = phrase.split(' ').next().unwrap_or_default();
+            for line in [
+                phrase.clone(),
+                format!("x{phrase}"),
+                format!("{phrase}x"),
+                format!("قال {phrase} اليوم"),
+                format!("{phrase} {phrase}"),
+                format!("{first}{phrase}"),
+                phrase[..(0..=phrase.len() / 2).rfind(|&k| phrase.is_char_boundary(k)).unwrap_or(0)].to_string(),
+            ] {
+                lines.push(line);
             }
-            let mut lines: Vec<String> = Vec::new();
-            for phrase in &set.list {
-                let first = phrase.split(' ').next().unwrap_or_default();
-                for line in [
-                    phrase.clone(),
-                    format!("x{phrase}"),
-                    format!("{phrase}x"),
-                    format!("قال {phrase} اليوم"),
-                    format!("{phrase} {phrase}"),
-                    format!("{first}{phrase}"),
-                    phrase[..(0..=phrase.len() / 2).rfind(|&k| phrase.is_char_boundary(k)).unwrap_or(0)].to_string(),
-                ] {
-                    lines.push(line);
-                }
-            }
-            let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-            for entry in std::fs::read_dir(seeds).into_iter().flatten().flatten() {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                lines.extend(text.lines().map(fold));
-            }
-            for line in &lines {
-                assert_eq!(set.any_in(line), any_one_by_one(set, line), "{line:?}");
-            }
+        }
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(seeds).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            lines.extend(text.lines().map(fold));
+        }
+        // A line with a phrase of each list, in either order.
+        let (copyright, disclaimer) = (&set.lists[0][0], &set.lists[1][0]);
+        lines.push(format!("{copyright} {disclaimer}"));
+        lines.push(format!("{disclaimer} {copyright}"));
+        for line in &lines {
+            assert_eq!(set.found_in::<2>(line).to_vec(), found_one_by_one(set, line), "{line:?}");
         }
     }
 }

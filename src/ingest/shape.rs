@@ -214,10 +214,11 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
     if links > 0 && (words <= 6 || links * 4 >= words) {
         return plain("links or @handles dominate the line");
     }
-    if words <= 40 && lx.copyright.any_in(folded) || text.contains('©') {
+    let [copyright, disclaimer] = if words <= 40 { lx.footers.found_in(folded) } else { [false; 2] };
+    if copyright || text.contains('©') {
         return hard("copyright notice");
     }
-    if words <= 40 && lx.disclaimers.any_in(folded) {
+    if disclaimer {
         return hard("disclaimer");
     }
     if lx.keywords.any_starts(folded) && (text.contains(':') || words <= 2) {

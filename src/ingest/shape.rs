@@ -87,8 +87,6 @@ fn re(pattern: &str) -> Regex {
 
 /// Bullet glyphs that open a list item.
 const BULLETS: &str = "·•●▪◦‣∙*■□➢►✓✔";
-static LIST_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"^(?:([{BULLETS}]|[-–])|[0-9٠-٩]{{1,2}}\s?[.)\-–])\s+(\S.*)$")));
 static URL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)https?://\S+|www\.\S+|[a-z0-9-]+\.(?:com|net|org|co|io|me|ly|tv|info)(?:/\S*)?"));
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[\s(])@\w{2,}"));
@@ -145,24 +143,42 @@ pub(crate) fn is_heading_shaped(text: &str, words: usize) -> bool {
 /// The text of a list item without its bullet glyph; numbered items keep their number,
 /// which carries meaning the block model has no other field for.
 pub(crate) fn list_item_text(text: &str) -> &str {
-    match LIST_MARKER.captures(text) {
-        Some(m) if m.get(1).is_some() => m.get(2).map_or(text, |x| x.as_str()),
+    match list_marker(text) {
+        Some((true, rest)) => rest,
         _ => text,
     }
 }
 
-/// True when `text` starts with a character that can open a [`LIST_MARKER`]
-/// match: a bullet, a dash or a digit. Most lines do not, and skip the regex.
-fn may_open_list_item(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '٠'..='٩' | '-' | '–') || BULLETS.contains(c))
+/// The list marker opening a line: whether it is a bullet (or dash) rather than a
+/// number, and the text after it. A marker is a bullet, a dash, or one or two digits
+/// with an optional space and one of `.` `)` `-` `–`; then come spaces and a
+/// word. Read by hand from the start of the line: the regex it replaces,
+/// `^(?:([BULLETS]|[-–])|[0-9٠-٩]{1,2}\s?[.)\-–])\s+(\S.*)$`, ran its capture
+/// groups over the whole line.
+fn list_marker(text: &str) -> Option<(bool, &str)> {
+    let is_digit = |c: char| c.is_ascii_digit() || matches!(c, '٠'..='٩');
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    let bullet = BULLETS.contains(first) || matches!(first, '-' | '–');
+    if !bullet {
+        if !is_digit(first) {
+            return None;
+        }
+        let mut rest = chars.as_str();
+        rest = rest.strip_prefix(is_digit).unwrap_or(rest);
+        rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+        chars = rest.strip_prefix(['.', ')', '-', '–'])?.chars();
+    }
+    let after = chars.as_str();
+    let word = after.trim_start();
+    // At least one space, then a word running to the end of the text (`.` stops at a newline).
+    (word.len() < after.len() && !word.is_empty() && !word.contains('\n')).then_some((bullet, word))
 }
 
 /// Classifies a non-blank line by its shape as body text.
 fn content_shape(text: &str, words: usize) -> Content {
-    if let Some(m) = may_open_list_item(text).then(|| LIST_MARKER.captures(text)).flatten() {
-        let numbered = m.get(1).is_none();
-        let rest = m.get(2).map_or("", |x| x.as_str());
-        return Content::ListItem { numbered, heading_shaped: is_heading_shaped(rest, words) };
+    if let Some((bullet, rest)) = list_marker(text) {
+        return Content::ListItem { numbered: !bullet, heading_shaped: is_heading_shaped(rest, words) };
     }
     let first = text.chars().next();
     let last = text.trim_end_matches(['.', '،', ',', ' ']).chars().last();
@@ -367,14 +383,30 @@ mod tests {
         }
     }
 
-    /// Whatever its first character, a line the list marker pattern matches
-    /// passes the cheap test that spares most lines the pattern.
+    /// The regex `list_marker` replaces, and what it captured.
+    fn list_marker_by_pattern(text: &str) -> Option<(bool, &str)> {
+        static PATTERN: LazyLock<Regex> =
+            LazyLock::new(|| re(&format!(r"^(?:([{BULLETS}]|[-–])|[0-9٠-٩]{{1,2}}\s?[.)\-–])\s+(\S.*)$")));
+        let m = PATTERN.captures(text)?;
+        Some((m.get(1).is_some(), m.get(2).map_or("", |x| x.as_str())))
+    }
+
+    /// Whatever its first character, a line opens a list item when the pattern
+    /// said so, with the same text after the marker.
     #[test]
-    fn every_list_marker_opens_with_a_character_the_guard_lets_through() {
+    fn list_markers_are_what_the_pattern_matched_for_every_first_character() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             for text in [format!("{c} x"), format!("{c}. x"), format!("{c}1. x"), format!("{c} - x")] {
-                assert!(!LIST_MARKER.is_match(&text) || may_open_list_item(&text), "U+{:04X}", c as u32);
+                assert_eq!(list_marker(&text), list_marker_by_pattern(&text), "U+{:04X}", c as u32);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Markers, digits, spaces and words in any order: the same verdict and text as the pattern.
+        #[test]
+        fn list_markers_are_what_the_pattern_matched(text in "[-–·*0-9٠-٩.)( \t\u{A0}\u{2003}\nاب]{0,12}") {
+            proptest::prop_assert_eq!(list_marker(&text), list_marker_by_pattern(&text));
         }
     }
 
@@ -388,6 +420,8 @@ mod tests {
             Some(Content::ListItem { numbered: true, heading_shaped: true })
         ));
         assert_eq!(analyse(1, "“سوف نلتقي قريباً، وأعتقد أنه جيد.”").content, Some(Content::Quote));
-        assert!(LIST_MARKER.is_match("- بند"));
+        assert_eq!(list_marker("- بند"), Some((true, "بند")));
+        assert_eq!(list_marker("12) بند"), Some((false, "بند")));
+        assert_eq!(list_marker("123. بند"), None);
     }
 }

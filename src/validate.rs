@@ -4,7 +4,6 @@
 //! Works on whatever `load` could read, and reports every problem it finds.
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::ingest;
 use crate::load::locate::Locator;
 use crate::load::{Loaded, Project, is_valid_slug};
 use crate::model::{ArticleFile, LineRange, Localized, PartialDate};
@@ -146,8 +145,8 @@ fn overlapping_articles(project: &Project, diags: &mut Vec<Diagnostic>) {
     }
     // Only a seed read by two articles or more can overlap: the others are not counted.
     for (seed, readers) in sharing.into_iter().filter(|(_, readers)| readers.len() > 1) {
-        let Some(text) = project.seeds.get(seed).map(|s| &s.text) else { continue };
-        let whole = LineRange { from: 1, to: ingest::line_count(text).max(1) };
+        let Some(lines) = project.seeds.get(seed).map(|s| s.lines) else { continue };
+        let whole = LineRange { from: 1, to: lines.max(1) };
         let articles: Vec<(&Loaded<ArticleFile>, LineRange)> = readers
             .into_iter()
             .filter_map(|article| match &article.value.lines {
@@ -389,7 +388,7 @@ impl Checker<'_> {
             return false;
         };
         let Some(seed) = self.project.seeds.get(&a.seed) else { return true }; // reported by seed_reference
-        let count = ingest::line_count(&seed.text);
+        let count = seed.lines;
         if range.to > count {
             self.diags.push(
                 at.error("lines", format!("lines {range} go past the end of seeds/{} ({count} lines)", a.seed))

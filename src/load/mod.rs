@@ -46,10 +46,13 @@ pub struct PageFile {
 pub struct Seed {
     /// Text with any byte-order mark removed; line ends as in the file.
     /// Shared: `serve`'s load cache hands the same text to every rebuild
-    /// instead of copying every seed each time.
+    /// instead of copying every seed each time. Empty once taken by a run
+    /// that ingests each seed once ([`Seed::take_text`]).
     pub text: Arc<String>,
     /// A hash of the text (what ingestion results are keyed on).
     pub hash: u64,
+    /// How many lines the text has (what `lines:` ranges are checked against).
+    pub lines: usize,
 }
 
 impl Seed {
@@ -57,7 +60,14 @@ impl Seed {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         text.hash(&mut h);
-        Seed { hash: h.finish(), text: Arc::new(text) }
+        Seed { hash: h.finish(), lines: crate::ingest::line_count(&text), text: Arc::new(text) }
+    }
+
+    /// Takes the text out, leaving the hash and line count (all validation
+    /// reads): a run that ingests each seed once frees each text as soon as
+    /// its articles are ingested, for the memory they need next.
+    pub fn take_text(&mut self) -> Arc<String> {
+        std::mem::take(&mut self.text)
     }
 }
 

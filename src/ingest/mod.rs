@@ -219,7 +219,7 @@ pub fn line_count(text: &str) -> usize {
         return 0;
     }
     let body = text.strip_suffix('\n').unwrap_or(text);
-    body.bytes().filter(|&b| b == b'\n').count() + 1
+    memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1
 }
 
 /// The kept body blocks' text joined by `\n` (list items one per line); the text that

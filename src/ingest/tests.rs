@@ -286,6 +286,12 @@ proptest! {
         let _ = body_text(&e);
     }
 
+    /// A seed's line count is the number of lines ingestion numbers.
+    #[test]
+    fn line_count_is_the_number_of_lines(text in "\u{FEFF}?[a\n\r ا]{0,40}") {
+        prop_assert_eq!(line_count(&text), text::split_lines(&text).len());
+    }
+
     #[test]
     fn line_soup_is_covered(parts in proptest::collection::vec(
         prop_oneof![

@@ -152,12 +152,7 @@ pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec
     let mut out = vec![None; lines.len()];
     // The lines that may be pull quotes, with their shingles.
     let candidates: Vec<(usize, Vec<u64>)> = (0..lines.len())
-        .filter(|&i| {
-            let line = &lines[i];
-            in_body(i)
-                && (ANCHOR_MIN..=MAX_ECHO_WORDS).contains(&line.words)
-                && matches!(line.content, Some(Content::Paragraph | Content::Heading | Content::Quote))
-        })
+        .filter(|&i| in_body(i) && may_echo(&lines[i]))
         .map(|i| (i, shingle_hashes(&lines[i])))
         .collect();
     if candidates.is_empty() {
@@ -189,24 +184,36 @@ pub(crate) fn echoes(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec
         }
     }
     for (i, hashes) in &candidates {
-        let (i, line) = (*i, &lines[*i]);
-        let words = words_of(line);
-        let mut targets: Vec<usize> = Vec::new();
-        for h in hashes {
-            for t in index.get(h).into_iter().flat_map(|slot| slot.as_slice().iter().map(|&t| t as usize)) {
-                let longer = lines[t].words as f32 >= 1.25 * line.words as f32;
-                if t != i && longer && !targets.contains(&t) && targets.len() < CAP {
-                    targets.push(t);
-                }
-            }
-        }
-        out[i] = targets.into_iter().find(|&t| {
-            let vocabulary: HashSet<&str> = words_of(&lines[t]).into_iter().collect();
-            let covered = words.iter().filter(|w| vocabulary.contains(*w)).count();
-            covered as f32 >= ECHO_COVERAGE * words.len() as f32
-        });
+        out[*i] = echoed(lines, *i, hashes, &index);
     }
     out
+}
+
+/// True when a body line may be a pull quote: sentence-shaped, of a pull quote's length.
+fn may_echo(line: &LineInfo) -> bool {
+    (ANCHOR_MIN..=MAX_ECHO_WORDS).contains(&line.words)
+        && matches!(line.content, Some(Content::Paragraph | Content::Heading | Content::Quote))
+}
+
+/// The longer line that candidate line `i` (with shingles `hashes`) echoes,
+/// among the lines in its shingles' slots of `index`.
+fn echoed(lines: &[LineInfo], i: usize, hashes: &[u64], index: &ShingleIndex) -> Option<usize> {
+    let line = &lines[i];
+    let words = words_of(line);
+    let mut targets: Vec<usize> = Vec::new();
+    for h in hashes {
+        for t in index.get(h).into_iter().flat_map(|slot| slot.as_slice().iter().map(|&t| t as usize)) {
+            let longer = lines[t].words as f32 >= 1.25 * line.words as f32;
+            if t != i && longer && !targets.contains(&t) && targets.len() < CAP {
+                targets.push(t);
+            }
+        }
+    }
+    targets.into_iter().find(|&t| {
+        let vocabulary: HashSet<&str> = words_of(&lines[t]).into_iter().collect();
+        let covered = words.iter().filter(|w| vocabulary.contains(*w)).count();
+        covered as f32 >= ECHO_COVERAGE * words.len() as f32
+    })
 }
 
 /// Fewest words for a pull-quote candidate (shorter lines are headings, never echoes).
@@ -265,31 +272,9 @@ mod tests {
                 index.entry(h).or_default().add(i as u32);
             }
         }
-        let mut out = vec![None; lines.len()];
-        for (i, line) in lines.iter().enumerate() {
-            let candidate = in_body(i)
-                && (ANCHOR_MIN..=MAX_ECHO_WORDS).contains(&line.words)
-                && matches!(line.content, Some(Content::Paragraph | Content::Heading | Content::Quote));
-            if !candidate {
-                continue;
-            }
-            let words = words_of(line);
-            let mut targets: Vec<usize> = Vec::new();
-            for h in &shingles[i] {
-                for t in index.get(h).into_iter().flat_map(|slot| slot.as_slice().iter().map(|&t| t as usize)) {
-                    let longer = lines[t].words as f32 >= 1.25 * line.words as f32;
-                    if t != i && longer && !targets.contains(&t) && targets.len() < CAP {
-                        targets.push(t);
-                    }
-                }
-            }
-            out[i] = targets.into_iter().find(|&t| {
-                let vocabulary: HashSet<&str> = words_of(&lines[t]).into_iter().collect();
-                let covered = words.iter().filter(|w| vocabulary.contains(*w)).count();
-                covered as f32 >= ECHO_COVERAGE * words.len() as f32
-            });
-        }
-        out
+        (0..lines.len())
+            .map(|i| (in_body(i) && may_echo(&lines[i])).then(|| echoed(lines, i, &shingles[i], &index)).flatten())
+            .collect()
     }
 
     #[test]

@@ -177,15 +177,23 @@ struct Heads<'s> {
 type Job<'p> =
     (&'p String, &'p load::Loaded<ArticleFile>, std::sync::Arc<String>, Option<cache::Key>, Option<cache::Stored>);
 
-/// Each article's [`Job`]; what the cache holds is taken (kept at the next
-/// write). The jobs take the seeds' texts out of `project` (which keeps
-/// their line counts, all validation reads): each text is freed as soon as
-/// its articles are ingested, and the memory serves the folded bodies made
-/// next (at 10,000 articles, peak RSS 342 -> 261 MB).
-fn take_stored<'p>(project: &'p mut Project, mut store: Option<&mut cache::IngestCache>) -> Vec<Job<'p>> {
+/// Every seed's text by name, taken out of `project`, whose seeds keep their
+/// hashes and line counts (all validation reads of them): given to the jobs
+/// of [`take_stored`], each text is freed as soon as its articles are
+/// ingested, and the memory serves the folded bodies made next (at 10,000
+/// articles, `check`'s peak RSS 342 -> 261 MB).
+fn take_texts(project: &mut Project) -> BTreeMap<String, std::sync::Arc<String>> {
+    project.seeds.iter_mut().map(|(name, seed)| (name.clone(), seed.take_text())).collect()
+}
+
+/// Each article's [`Job`], holding its seed's text from `texts`; what the
+/// cache holds is taken (kept at the next write).
+fn take_stored<'p>(
+    project: &'p Project,
+    texts: BTreeMap<String, std::sync::Arc<String>>,
+    mut store: Option<&mut cache::IngestCache>,
+) -> Vec<Job<'p>> {
     use rayon::prelude::*;
-    let texts: BTreeMap<&String, std::sync::Arc<String>> =
-        project.seeds.iter_mut().map(|(name, seed)| (name, seed.take_text())).collect();
     let hashing = store.is_some();
     let keyed: Vec<_> = project
         .articles
@@ -430,7 +438,8 @@ pub fn check(root: &Path, json: bool, cached: bool, term: &Term) -> bool {
     let (mut project, mut diags) = load::load(root);
     let loaded = started.elapsed();
     let mut store = cached.then(|| cache::IngestCache::open(root, cache::Part::Heads));
-    let stored = take_stored(&mut project, store.as_mut());
+    let texts = take_texts(&mut project);
+    let stored = take_stored(&project, texts, store.as_mut());
     let Heads { bodies, fresh, ingested } = ingest_cached(store.as_ref(), stored, &mut diags);
     let ingest = started.elapsed() - loaded;
     diags.extend(validate::validate(&project, &bodies));

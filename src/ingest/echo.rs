@@ -16,7 +16,8 @@ const SHINGLE: usize = 5;
 const MAX_ECHO_WORDS: usize = 40;
 /// Share of a pull quote's words that must occur in its source line.
 const ECHO_COVERAGE: f32 = 0.75;
-/// Most shingles indexed per line.
+/// Most shingles of one line that fill the index's slots (the rest of a
+/// pathological one-line file is not hashed).
 const MAX_SHINGLES: usize = 2000;
 /// Cap on the lines remembered per shingle and compared per candidate (keeps it linear).
 const CAP: usize = 6;
@@ -256,14 +257,31 @@ mod tests {
     use super::*;
     use crate::ingest::shape::analyse;
 
+    /// A line's shingles as they were made: the hashes of all its words, then
+    /// a window over them.
+    fn shingles_by_windows(line: &LineInfo) -> Vec<u64> {
+        let hashes: Vec<u64> = words_of(line).iter().map(|w| word_hash(w)).collect();
+        hashes.windows(SHINGLE).take(MAX_SHINGLES).map(|w| shingle_hash(w.iter().copied())).collect()
+    }
+
+    /// Shingles are those of a window over the words, up to the cap.
+    #[test]
+    fn shingles_stop_at_the_cap() {
+        for words in [0, 4, 5, 6, 40, MAX_SHINGLES + SHINGLE - 2, MAX_SHINGLES + SHINGLE - 1, MAX_SHINGLES + 100] {
+            let text: Vec<String> = (0..words).map(|k| format!("w{}", k % 97)).collect();
+            let line = analyse(1, &text.join(" "));
+            let hashes = shingle_hashes(&line);
+            assert_eq!(hashes, shingles_by_windows(&line), "{words} words");
+            assert_eq!(hashes.len(), (words + 1).saturating_sub(SHINGLE).min(MAX_SHINGLES), "{words} words");
+        }
+    }
+
     /// The index as it was: every shingle of every body line, each slot filled.
     fn echoes_with_full_index(lines: &[LineInfo], in_body: &dyn Fn(usize) -> bool) -> Vec<Option<usize>> {
         let mut shingles: Vec<Vec<u64>> = vec![Vec::new(); lines.len()];
         for (i, line) in lines.iter().enumerate() {
             if in_body(i) && line.words >= SHINGLE {
-                let hashes: Vec<u64> = words_of(line).iter().map(|w| word_hash(w)).collect();
-                shingles[i] =
-                    hashes.windows(SHINGLE).take(MAX_SHINGLES).map(|w| shingle_hash(w.iter().copied())).collect();
+                shingles[i] = shingles_by_windows(line);
             }
         }
         let mut index = ShingleIndex::default();

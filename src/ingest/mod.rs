@@ -213,7 +213,7 @@ pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideR
 
 /// How many lines a seed has, numbered as blocks and `lines:` ranges number them.
 pub fn line_count(text: &str) -> usize {
-    // `split_lines(text).len()` without building the list: validation counts every seed.
+    // `split_lines(text).len()` without building the list: every seed is counted at load.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.is_empty() {
         return 0;

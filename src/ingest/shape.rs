@@ -337,10 +337,7 @@ fn byline<'a>(line: &LineInfo, mut tokens: impl Iterator<Item = &'a str>) -> Opt
 /// Photo captions: a closing parenthesis naming an agency, or a "photo:" prefix.
 fn is_caption(text: &str, folded: &str) -> bool {
     let lx = &*LEXICON;
-    // The pattern is anchored at the end, but the regex engine still scans the
-    // line from its start: most lines do not end with a parenthesis, and skip it.
-    // (`trim_end` trims what `\s` matches: Unicode's White_Space.)
-    if let Some(c) = text.trim_end().ends_with(')').then(|| CLOSING_PAREN.captures(text)).flatten() {
+    if let Some(c) = CLOSING_PAREN.captures(text) {
         let inside = fold(c.get(1).map_or("", |m| m.as_str()));
         if lx.photo_credits.iter().any(|p| contains_phrase(&inside, p)) {
             return true;

@@ -110,7 +110,7 @@ enum Origin {
 /// Ingests one article's seed: the document, and what validation needs of it.
 fn ingest_one(seed: &str, article: &ArticleFile) -> (Extraction, cache::Entry) {
     let (doc, report) = ingest::extract_with(seed, &site::overrides_of(article));
-    let body = crate::text::fold(&ingest::body_text(&doc));
+    let body = ingest::body_text(&doc);
     (doc, cache::Entry { unmatched: report.unmatched, body })
 }
 
@@ -125,11 +125,11 @@ fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &m
     }
 }
 
-/// What validation needs of every article's ingestion (its folded body and its
+/// What validation needs of every article's ingestion (its kept body and its
 /// unmatched overrides): from the persistent cache where its inputs are
 /// unchanged (only that part of the entry is decoded, its body borrowed from
 /// `store`), else ingested (in parallel). Without a cache nothing is hashed.
-/// Returns each article's folded body, and what was ingested anew, encoded for
+/// Returns each article's kept body, and what was ingested anew, encoded for
 /// the cache (when there is one) and counted.
 fn ingest_cached<'s>(
     store: Option<&'s cache::IngestCache>,
@@ -164,7 +164,7 @@ fn ingest_cached<'s>(
 
 /// What [`ingest_cached`] gives `check`.
 struct Heads<'s> {
-    /// Each article's folded body, by slug.
+    /// Each article's kept body, by slug.
     bodies: BTreeMap<String, std::borrow::Cow<'s, str>>,
     /// What was ingested anew, encoded for the cache.
     fresh: Vec<(cache::Key, cache::Encoded)>,
@@ -180,7 +180,7 @@ type Job<'p> =
 /// Every seed's text by name, taken out of `project`, whose seeds keep their
 /// hashes and line counts (all validation reads of them): given to the jobs
 /// of [`take_stored`], each text is freed as soon as its articles are
-/// ingested, and the memory serves the folded bodies made next (at 10,000
+/// ingested, and the memory serves the bodies made next (at 10,000
 /// articles, `check`'s peak RSS 342 -> 261 MB).
 fn take_texts(project: &mut Project) -> BTreeMap<String, std::sync::Arc<String>> {
     project.seeds.iter_mut().map(|(name, seed)| (name.clone(), seed.take_text())).collect()
@@ -244,7 +244,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
 struct Ingested {
     project: Project,
     documents: BTreeMap<String, ArticleText>,
-    /// Each article's kept body as plain text, folded, for quote validation.
+    /// Each article's kept body as plain text, for quote validation.
     bodies: BTreeMap<String, std::sync::Arc<str>>,
     diags: Vec<Diagnostic>,
 }

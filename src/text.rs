@@ -249,6 +249,22 @@ mod tests {
         fn the_fast_loop_agrees_with_the_reference(s in "(?:[\u{0621}-\u{064A}\u{064B}-\u{065F}\u{0660}-\u{0671}\u{0640}،.a\u{200F}]|  ?){0,60}") {
             proptest::prop_assert_eq!(fold(&s), fold_with_map_reference(&s).0);
         }
+
+        /// Quote validation looks a quote up word for word before folding the
+        /// body, which holds only if the fold of any piece of a text is in the
+        /// fold of the text: Latin letters before combining accents (which NFKC
+        /// of the whole text would compose), Arabic letters and marks,
+        /// compatibility forms, whitespace runs.
+        #[test]
+        fn the_fold_of_a_piece_is_in_the_fold_of_the_text(
+            s in "(?:[a-zA-Z\\u{0300}-\\u{036F}\\u{0621}-\\u{065F}\\u{0640}\\u{FB50}-\\u{FEFF}\\u{2000}-\\u{200F}\\u{00C0}-\\u{017F}\\t\\n]|  ?){0,40}",
+            cut in (0usize..64, 0usize..64),
+        ) {
+            let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            let (a, b) = (bounds[cut.0 % bounds.len()], bounds[cut.1 % bounds.len()]);
+            let piece = fold(&s[a.min(b)..a.max(b)]);
+            proptest::prop_assert!(fold(&s).contains(&piece), "{piece:?} not in {:?}", fold(&s));
+        }
     }
 
     /// [`fold_with_map`] as first written, one character at a time: the oracle

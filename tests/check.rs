@@ -89,6 +89,27 @@ fn missing_translation_is_a_warning_not_an_error() {
     );
 }
 
+/// The seed says "تعرضت دورية لكمين قرب تدمر": a quote typed with harakat,
+/// shadda, tatweel and a doubled space is the same words; one word
+/// changed is not.
+#[test]
+fn quotes_match_the_seed_folded_not_byte_for_byte() {
+    let project = valid_project();
+    let path = project.path().join("content/articles/ambush.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let exact = "quote: \"تعرضت دورية لكمين قرب تدمر\"";
+    for (quote, found) in [
+        ("تَعرّضت دوريـــة  لكمين قُرب تَدْمُر", true),
+        ("تعرضت دورية لكمين قرب تدمر، وقتل جنديان أمريكيان", true),
+        ("تعرضت دورية لكمين قرب حمص", false),
+    ] {
+        std::fs::write(&path, yaml.replace(exact, &format!("quote: \"{quote}\""))).unwrap();
+        let out = run(project.path(), &["check", "--no-cache"]);
+        let missing = text(&out).contains("ambush.yaml:11:12: error: quote not found in the article body");
+        assert_eq!((out.status.code(), missing), (Some(if found { 0 } else { 1 }), !found), "{quote}: {}", text(&out));
+    }
+}
+
 #[test]
 fn hidden_and_editor_temp_files_are_ignored() {
     let project = valid_project();

@@ -1,5 +1,5 @@
 //! One article's ingestion as bytes, and back, in two parts: the head, what
-//! `check` needs (the unmatched `clean:` overrides and the folded body), and the
+//! `check` needs (the unmatched `clean:` overrides and the kept body), and the
 //! document, the whole [`Extraction`]. `build` decodes of a document only the
 //! [`ArticleText`] it renders. The cache file keeps all heads before all
 //! documents, so `check` reads only the heads.
@@ -73,7 +73,7 @@ pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
     out
 }
 
-/// The whole of an encoded entry: unmatched overrides, folded body (borrowed
+/// The whole of an encoded entry: unmatched overrides, kept body (borrowed
 /// from `head`, for the caller to own as it likes) and the article text.
 pub fn decode<'a>(head: &'a [u8], doc: &[u8]) -> Option<(Vec<String>, &'a str, ArticleText)> {
     let (unmatched, body) = decode_head(head)?;
@@ -161,7 +161,7 @@ fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
     r.0.is_empty().then_some(Extraction { title, blocks, lines })
 }
 
-/// The unmatched overrides and the folded body.
+/// The unmatched overrides and the kept body.
 pub(super) fn decode_head(bytes: &[u8]) -> Option<(Vec<String>, &str)> {
     let mut r = Reader(bytes);
     let count = r.len()?;
@@ -387,7 +387,7 @@ mod tests {
         let doc = crate::ingest::extract(
             "عنوان الخبر المهم اليوم\n\nقال المسؤولون في بيان رسمي إن الاجتماع انتهى دون نتائج واضحة للطرفين.\n\nإعلان\n",
         );
-        let body = crate::text::fold(&crate::ingest::body_text(&doc));
+        let body = crate::ingest::body_text(&doc);
         let bytes = encode_doc(&doc);
         let lines: usize = doc.lines.iter().map(|d| d.text.len() + d.reason.len()).sum();
         let blocks: usize = crate::ingest::body_text(&doc).len();

@@ -52,7 +52,7 @@ pub const DIR: &str = ".nashra/cache";
 pub struct Entry {
     /// Names of `clean:` overrides that matched no line.
     pub unmatched: Vec<String>,
-    /// The kept body as plain text, folded, for quote validation.
+    /// The kept body as plain text, for quote validation.
     pub body: String,
 }
 
@@ -91,7 +91,7 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    /// Encodes what `check` needs (`unmatched`, the folded `body`) and the extraction.
+    /// Encodes what `check` needs (`unmatched`, the `body`) and the extraction.
     pub fn new(unmatched: &[String], body: &str, doc: &Extraction) -> Encoded {
         let with_digest = |bytes: Vec<u8>| {
             let digest = Sha256::digest(&bytes).into();
@@ -191,13 +191,13 @@ impl IngestCache {
     }
 
     /// What `check` needs of a stored entry, its head: the unmatched overrides
-    /// and the folded body, borrowed from the file's bytes (not copied: at
+    /// and the body, borrowed from the file's bytes (not copied: at
     /// 10,000 articles they are tens of megabytes).
     pub fn entry(&self, stored: &Stored) -> Option<(Vec<String>, &str)> {
         codec::decode_head(self.bytes.get(stored.head.clone())?)
     }
 
-    /// What `build` needs of a stored entry: unmatched overrides, folded body and
+    /// What `build` needs of a stored entry: unmatched overrides, body and
     /// the article text (`None` when the cache was opened for [`Part::Heads`]).
     pub fn ingestion(&self, stored: &Stored) -> Option<(Vec<String>, &str, ArticleText)> {
         codec::decode(self.bytes.get(stored.head.clone())?, self.bytes.get(stored.doc.clone())?)

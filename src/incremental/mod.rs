@@ -41,7 +41,8 @@ pub struct Ingested {
     pub key: u64,
     /// Names of `clean:` overrides that matched no line.
     pub unmatched: Vec<String>,
-    /// The kept body as plain text, folded (`text::fold`), for quote validation.
+    /// The kept body as plain text, for quote validation (which folds it only
+    /// when a quote is not in it word for word).
     pub body: Arc<str>,
 }
 

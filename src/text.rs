@@ -58,9 +58,9 @@ pub fn fold(s: &str) -> String {
             // Letters of U+0600..U+067F that fold to themselves, and a single
             // space before one, most of an Arabic text: in a tight loop.
             loop {
-                if same.starts(&bytes[at..]) {
+                if same.starts_at(bytes, at) {
                     at += 2;
-                } else if !last_space && bytes.get(at) == Some(&b' ') && same.starts(&bytes[at + 1..]) {
+                } else if !last_space && bytes.get(at) == Some(&b' ') && same.starts_at(bytes, at + 1) {
                     at += 3;
                 } else {
                     break;
@@ -183,7 +183,7 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     while at < bytes.len() {
         // An Arabic letter that folds to itself, most of an Arabic text: its
         // two bytes are copied without decoding it.
-        if same.starts(&bytes[at..]) {
+        if same.starts_at(bytes, at) {
             out.push_str(&s[at..at + 2]);
             map.extend([at, at]);
             last_space = false;

@@ -18,8 +18,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// One good build, as served.
 pub struct LiveSite {
     prepared: Prepared,
-    /// Every site path the build has.
-    paths: HashSet<String>,
+    /// Every site path the build has, worked out when first asked for: making
+    /// every page's description to learn its path took 5 ms after each
+    /// rebuild at 1,000 articles, before a tab's page could be rendered.
+    paths: OnceLock<HashSet<String>>,
     /// Pages rendered on request, by site path.
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// Every file, once [`LiveSite::complete`] has rendered them all.
@@ -29,19 +31,19 @@ pub struct LiveSite {
 impl LiveSite {
     /// A build whose pages are not rendered yet.
     pub fn new(prepared: Prepared) -> LiveSite {
-        let paths = prepared.paths().into_iter().collect();
-        LiveSite { prepared, paths, rendered: Mutex::default(), complete: OnceLock::new() }
+        LiveSite { prepared, paths: OnceLock::new(), rendered: Mutex::default(), complete: OnceLock::new() }
     }
 
     /// Whether the build has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.paths.contains(path) || self.prepared.is_search_file(path)
+        let paths = self.paths.get_or_init(|| self.prepared.paths().into_iter().collect());
+        paths.contains(path) || self.prepared.is_search_file(path)
     }
 
     /// Site paths of the stylesheets.
     pub fn stylesheets(&self) -> Vec<String> {
         let mut css: Vec<String> =
-            self.paths.iter().filter(|k| k.starts_with("assets/") && k.ends_with(".css")).cloned().collect();
+            self.prepared.assets().filter(|k| k.starts_with("assets/") && k.ends_with(".css")).cloned().collect();
         css.sort();
         css
     }
@@ -52,9 +54,8 @@ impl LiveSite {
         if let Some(out) = self.complete.get() {
             return out.get(path).map(|bytes| Ok(Arc::new(bytes.clone())));
         }
-        if !self.has(path) {
-            return None;
-        }
+        // No look in every path first: `render_path` knows a page by its
+        // path alone, and is `None` for a path the build does not have.
         if let Some(bytes) = self.rendered.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Some(Ok(bytes));
         }

@@ -260,6 +260,11 @@ impl Prepared {
         }
     }
 
+    /// Site paths of the theme's assets.
+    pub fn assets(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+
     /// Every site path this renders but the search files: theme assets, pages, feeds and the sitemap.
     pub fn paths(&self) -> Vec<String> {
         let r = self.renderer();

@@ -41,7 +41,7 @@ pub fn validate(project: &Project, bodies: &BTreeMap<String, impl AsRef<str> + S
 #[derive(Default)]
 pub struct ValidateMemo {
     context: u64,
-    articles: std::collections::HashMap<String, Checked>,
+    articles: rustc_hash::FxHashMap<String, Checked>,
 }
 
 /// One article's last check: the parsed file and its seed's hash it was checked with, and what it found.

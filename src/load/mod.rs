@@ -82,8 +82,8 @@ impl Seed {
 pub struct LoadCache {
     /// Whether to remember anything (a one-off load does not).
     keep: bool,
-    files: std::collections::HashMap<String, (Stamp, Prepared)>,
-    seeds: std::collections::HashMap<String, (Stamp, ReadSeed)>,
+    files: rustc_hash::FxHashMap<String, (Stamp, Prepared)>,
+    seeds: rustc_hash::FxHashMap<String, (Stamp, ReadSeed)>,
     /// Files read (not reused) by the last load.
     pub read: usize,
 }
@@ -143,7 +143,7 @@ impl<T: Clone> Reading<T> {
     /// `Reuse` when `old` holds `rel` as the file is now, else `read` it.
     fn of(
         cache: &LoadCache,
-        old: &std::collections::HashMap<String, (Stamp, T)>,
+        old: &rustc_hash::FxHashMap<String, (Stamp, T)>,
         root: &Path,
         rel: &str,
         read: impl FnOnce() -> T,
@@ -162,8 +162,8 @@ impl<T: Clone> Reading<T> {
     fn keep(
         self,
         rel: &str,
-        old: &mut std::collections::HashMap<String, (Stamp, T)>,
-        new: &mut std::collections::HashMap<String, (Stamp, T)>,
+        old: &mut rustc_hash::FxHashMap<String, (Stamp, T)>,
+        new: &mut rustc_hash::FxHashMap<String, (Stamp, T)>,
     ) -> Option<T> {
         let entry = match self {
             Reading::Reuse => old.remove(rel)?,

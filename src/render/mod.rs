@@ -22,7 +22,8 @@ use crate::site::Site;
 pub use crate::snapshot::Extras;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tera::Value;
@@ -385,7 +386,7 @@ impl Prepared {
         );
         let done = done?;
         let mut diags = Vec::new();
-        let mut fingerprints = HashMap::new();
+        let mut fingerprints = HashMap::default();
         let mut rendered = 0;
         for (page, (print, result)) in pages.iter().zip(done) {
             if let Some(print) = print {

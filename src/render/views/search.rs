@@ -15,7 +15,8 @@ use crate::search::index::plain_text;
 use crate::search::index::{self, DocWeights, Weights};
 use crate::search::{Document, Field, Index};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 

@@ -40,13 +40,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// option back to catch a renumbering.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// A command that runs once and exits keeps the memory it frees for its own
-/// next allocations instead of handing it back to the kernel a second later
-/// (mimalloc's default): every page handed back is zeroed again by the kernel
-/// when it is touched next, and on this class of machine that zeroing ran at
-/// ~0.5 GB/s, a fifth of a first `check`'s time (docs/PERFORMANCE.md). The
-/// kernel takes everything back at exit. `serve` keeps the default: it lives on
-/// between rebuilds. `MIMALLOC_PURGE_DELAY` in the environment still wins.
+/// Every command keeps the memory it frees for its own next allocations
+/// instead of handing it back to the kernel a second later (mimalloc's
+/// default): every page handed back is zeroed again by the kernel when it is
+/// touched next, and on this class of machine that zeroing ran at ~0.5 GB/s,
+/// a fifth of a first `check`'s time (docs/PERFORMANCE.md). A one-off command
+/// gives everything back at exit. `serve` keeps what its first build and its
+/// rebuilds freed for the next rebuild, which would otherwise fault it in
+/// again after every edit more than a second after the last: at 1,000
+/// articles, ten edits 1.5 s apart cost 129,395 page faults and 0.93 s of
+/// system time with the default, 142 and 0.62 s without, for 443 -> 532 MB
+/// resident. `MIMALLOC_PURGE_DELAY` in the environment still wins.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one integer option of the allocator; mimalloc reads it
@@ -211,9 +215,7 @@ fn main() -> ExitCode {
         }
     };
     let term = term::Term::detect(cli.quiet, cli.verbose);
-    if !matches!(cli.command, Command::Serve { .. }) {
-        keep_freed_memory();
-    }
+    keep_freed_memory();
     if matches!(cli.command, Command::Check { .. }) {
         small_pages();
     }

@@ -256,37 +256,47 @@ fn load_site(project: &mut Project, diags: &mut Vec<Diagnostic>) {
 
 /// Content files of one folder, sorted, skipping hidden and editor temp files.
 fn content_files(root: &Path, dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-    let mut files = Vec::new();
     if !dir.exists() {
-        return files;
+        return Vec::new();
     }
-    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name()));
-    for entry in walker {
+    let suffix = format!(".{ext}");
+    // What each path is, sorted afterwards: walkdir's own sorting parses both
+    // paths' file names again at every comparison, 20 ms of a listing done on
+    // one core at 10,000 articles.
+    let mut found: Vec<(String, Result<bool, String>)> = Vec::new();
+    for entry in WalkDir::new(dir).into_iter().filter_entry(|e| !is_ignored(e.file_name())) {
         let rel_of = |p: &Path| rel_path(root, p);
         match entry {
-            Err(e) => {
-                let path = e.path().map(rel_of).unwrap_or_else(|| rel_of(dir));
-                diags.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
-            }
-            Ok(e) if e.depth() == 0 => {}
+            Err(e) => found.push((e.path().map(rel_of).unwrap_or_else(|| rel_of(dir)), Err(e.to_string()))),
+            Ok(e) if e.depth() == 0 || e.file_type().is_dir() => {}
             Ok(e) => {
-                let rel = rel_of(e.path());
                 let name = e.file_name().to_string_lossy();
-                let wanted = name.ends_with(&format!(".{ext}")) || (ext == "yaml" && name.ends_with(".yml"));
-                if e.file_type().is_dir() {
-                    continue;
-                } else if wanted {
-                    files.push(rel);
-                } else {
-                    diags.push(
-                        Diagnostic::warning(rel, 0, 0, "file ignored: not a content file")
-                            .with_hint(format!("files in this folder end in .{ext}")),
-                    );
-                }
+                let wanted = name.ends_with(&suffix) || (ext == "yaml" && name.ends_with(".yml"));
+                found.push((rel_of(e.path()), Ok(wanted)));
             }
         }
     }
+    found.sort_by_cached_key(|(rel, _)| walk_order(rel));
+    let mut files = Vec::with_capacity(found.len());
+    for (rel, what) in found {
+        match what {
+            Ok(true) => files.push(rel),
+            Ok(false) => diags.push(
+                Diagnostic::warning(rel, 0, 0, "file ignored: not a content file")
+                    .with_hint(format!("files in this folder end in .{ext}")),
+            ),
+            Err(e) => diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}"))),
+        }
+    }
     files
+}
+
+/// The key that sorts paths as a walk sorted by file name meets them: by
+/// their components, a folder's contents right after the folder's name among
+/// its siblings' (`a/z.yaml` before `a.yaml`). That is byte order with `/`
+/// below every other byte, as no name holds it.
+fn walk_order(rel: &str) -> Vec<u8> {
+    rel.bytes().map(|b| if b == b'/' { 0 } else { b }).collect()
 }
 
 /// Hidden files and the temp, backup and lock files editors leave while saving:
@@ -690,6 +700,49 @@ mod tests {
         std::fs::write(&path, text.replacen("Palmyra", "Palmyrc", 1)).unwrap();
         let (again, _) = load_with(tmp.path(), &mut cache);
         assert!(title(&again).contains("Palmyrc"), "a racy entry is never trusted: {}", title(&again));
+    }
+
+    /// Names whose byte order differs from a walk's (`a-b` < `a.yaml` < `a/`),
+    /// nested folders, upper case, Arabic, a file that is not content and a
+    /// hidden one: listed in the order of walkdir's own sorted walk, with a
+    /// warning for the stray file.
+    #[test]
+    fn content_files_come_in_the_order_of_a_sorted_walk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/articles");
+        let names = [
+            "a.yaml",
+            "a/z.yaml",
+            "a/b/c.yaml",
+            "a-b.yaml",
+            "a0.yaml",
+            "b.yaml",
+            "B.yaml",
+            "b/a.yaml",
+            "ا.yaml",
+            "ab/x.yaml",
+            "notes.txt",
+            ".hidden.yaml",
+        ];
+        for name in names {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let mut diags = Vec::new();
+        let files = content_files(tmp.path(), &dir, "yaml", &mut diags);
+        let walked: Vec<String> = WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_ignored(e.file_name()))
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".yaml"))
+            .map(|e| rel_path(tmp.path(), e.path()))
+            .collect();
+        assert_eq!(files, walked);
+        assert_eq!(files.len(), 10);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].to_string().contains("content/articles/notes.txt"), "{}", diags[0]);
     }
 
     #[test]

@@ -40,8 +40,24 @@ pub fn validate(project: &Project, bodies: &BTreeMap<String, impl AsRef<str> + S
 /// Only articles without errors are kept (an error's hint may read the disk).
 #[derive(Default)]
 pub struct ValidateMemo {
+    /// Whether the articles' diagnostics are kept for a next run: a one-off
+    /// `check` or `build` (the default) does not copy 10,000 of them on one core.
+    keep: bool,
     context: u64,
     articles: rustc_hash::FxHashMap<String, Checked>,
+}
+
+impl ValidateMemo {
+    /// A memo that keeps what it checked, for rebuilds.
+    pub fn keeping() -> ValidateMemo {
+        ValidateMemo { keep: true, ..ValidateMemo::default() }
+    }
+
+    /// How many articles' diagnostics are kept.
+    #[cfg(test)]
+    pub fn kept(&self) -> usize {
+        self.articles.len()
+    }
 }
 
 /// One article's last check: the parsed file and its seed's hash it was checked with, and what it found.
@@ -126,7 +142,7 @@ pub fn validate_with(
                 })
             })
             .collect();
-        for ((article, _), found) in articles.iter().zip(&found) {
+        for ((article, _), found) in articles.iter().zip(&found).filter(|_| memo.keep) {
             if !found.iter().any(Diagnostic::is_error) {
                 let seed = project.seeds.get(&article.value.seed).map(|s| s.hash);
                 memo.articles.insert(article.slug.clone(), (article.value.clone(), seed, found.clone()));

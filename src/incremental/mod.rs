@@ -169,7 +169,12 @@ impl Memo {
 
     /// A memo whose every stage keeps what the next run may reuse, for [`Workspace`].
     pub fn for_rebuilds() -> Memo {
-        Memo { rebuilding: true, load: crate::load::LoadCache::keeping(), ..Memo::default() }
+        Memo {
+            rebuilding: true,
+            load: crate::load::LoadCache::keeping(),
+            validate: crate::validate::ValidateMemo::keeping(),
+            ..Memo::default()
+        }
     }
 
     /// The compiled theme for these files: the previous one when they are byte-identical.

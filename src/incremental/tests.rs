@@ -57,6 +57,28 @@ fn incremental_equals_full(change: impl Fn(&Path)) -> Vec<String> {
     changed
 }
 
+/// `serve` reuses the diagnostics of every article it checked; a one-off
+/// build keeps none.
+#[test]
+fn rebuilds_keep_each_articles_check_and_a_build_does_not() {
+    let tmp = project();
+    let mut ws = Workspace::new(tmp.path(), Drafts::Include);
+    ws.rebuild().0.expect("fixture builds");
+    let articles = std::fs::read_dir(tmp.path().join("content/articles")).unwrap().count();
+    assert!(articles > 1);
+    assert_eq!(ws.memo.validate.kept(), articles);
+    let mut once = super::Memo::once(false);
+    pipeline::prepare_with(
+        tmp.path(),
+        Drafts::Include,
+        crate::snapshot::Mode::Live(&tmp.path().join("site")),
+        &mut once,
+    )
+    .0
+    .expect("fixture builds");
+    assert_eq!(once.validate.kept(), 0);
+}
+
 #[test]
 fn site_config() {
     let changed = incremental_equals_full(|r| edit(r, "content/site.yaml", "en:", "en: Edited"));

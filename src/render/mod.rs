@@ -269,7 +269,7 @@ impl Prepared {
     /// Every site path this renders but the search files: theme assets, pages, feeds and the sitemap.
     pub fn paths(&self) -> Vec<String> {
         let r = self.renderer();
-        let mut paths: Vec<String> = self.files.keys().cloned().collect();
+        let mut paths: Vec<String> = self.assets().cloned().collect();
         paths.extend(views::all_pages(&r).into_iter().map(|p| p.path));
         paths.extend(feed_paths(&self.site));
         paths.push(SITEMAP.into());

@@ -17,3 +17,17 @@ pub fn valid_project() -> tempfile::TempDir {
     }
     tmp
 }
+
+/// [`valid_project`] with every file last modified `age` ago: old enough
+/// for the load cache to trust its stamps (a file changed within a few
+/// seconds of being read is read again).
+pub fn aged_project(age: std::time::Duration) -> tempfile::TempDir {
+    let tmp = valid_project();
+    let when = std::time::SystemTime::now() - age;
+    for entry in walkdir::WalkDir::new(tmp.path()).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(when).unwrap();
+        }
+    }
+    tmp
+}

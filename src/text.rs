@@ -220,6 +220,20 @@ mod tests {
         assert_eq!(fold("  CENTCOM \n  said "), "centcom said");
     }
 
+    /// What NFKC of a whole text would compose, a piece's fold keeps apart:
+    /// a Latin letter and its accent, Hangul jamo, alef and a hamza above.
+    /// Quote validation relies on it (the property test below draws such
+    /// pairs only now and then).
+    #[test]
+    fn a_piece_folded_is_in_the_text_folded() {
+        for (text, cut) in [("e\u{301}x", 1), ("\u{1100}\u{1161}", 3), ("\u{627}\u{654}ب", 2), ("A\u{30A}B", 1)] {
+            let whole = fold(text);
+            for piece in [&text[..cut], &text[cut..]] {
+                assert!(whole.contains(&fold(piece)), "{piece:?} of {text:?}: {:?} not in {whole:?}", fold(piece));
+            }
+        }
+    }
+
     #[test]
     fn table_agrees_with_nfkc_and_lower_case() {
         for c in (0..=0x2FFFu32).filter_map(char::from_u32) {

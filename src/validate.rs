@@ -45,6 +45,9 @@ pub struct ValidateMemo {
     keep: bool,
     context: u64,
     articles: rustc_hash::FxHashMap<String, Checked>,
+    /// Articles whose kept diagnostics the last run reused.
+    #[cfg(test)]
+    reused: usize,
 }
 
 impl ValidateMemo {
@@ -53,10 +56,10 @@ impl ValidateMemo {
         ValidateMemo { keep: true, ..ValidateMemo::default() }
     }
 
-    /// How many articles' diagnostics are kept.
+    /// How many articles' diagnostics are kept, and how many the last run reused.
     #[cfg(test)]
-    pub fn kept(&self) -> usize {
-        self.articles.len()
+    pub fn kept(&self) -> (usize, usize) {
+        (self.articles.len(), self.reused)
     }
 }
 
@@ -132,6 +135,10 @@ pub fn validate_with(
                 (a, kept.map(|(_, _, d)| d))
             })
             .collect();
+        #[cfg(test)]
+        {
+            memo.reused = articles.iter().filter(|(_, kept)| kept.is_some()).count();
+        }
         let found: Vec<Vec<Diagnostic>> = articles
             .par_iter()
             .map(|(article, kept)| {

@@ -59,7 +59,11 @@ impl LiveSite {
         if let Some(bytes) = self.rendered.lock().ok().and_then(|m| m.get(path).cloned()) {
             return Some(Ok(bytes));
         }
-        let bytes = match self.prepared.render_path(path)? {
+        let rendered = self.prepared.render_path(path)?;
+        // Every test that serves a page checks that the build has it.
+        #[cfg(test)]
+        assert!(self.has(path), "{path} is rendered on request but is not in the build");
+        let bytes = match rendered {
             Ok(bytes) => Arc::new(bytes),
             Err(d) => return Some(Err(d)),
         };

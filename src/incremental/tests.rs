@@ -57,16 +57,21 @@ fn incremental_equals_full(change: impl Fn(&Path)) -> Vec<String> {
     changed
 }
 
-/// `serve` reuses the diagnostics of every article it checked; a one-off
-/// build keeps none.
+/// `serve` reuses the diagnostics of every article it checked, and checks an
+/// edited one again; a one-off build keeps none.
 #[test]
 fn rebuilds_keep_each_articles_check_and_a_build_does_not() {
-    let tmp = project();
+    let tmp = crate::testing::aged_project(std::time::Duration::from_secs(3600)); // stamps trusted
     let mut ws = Workspace::new(tmp.path(), Drafts::Include);
     ws.rebuild().0.expect("fixture builds");
     let articles = std::fs::read_dir(tmp.path().join("content/articles")).unwrap().count();
     assert!(articles > 1);
-    assert_eq!(ws.memo.validate.kept(), articles);
+    assert_eq!(ws.memo.validate.kept(), (articles, 0));
+    ws.rebuild().0.expect("fixture builds");
+    assert_eq!(ws.memo.validate.kept(), (articles, articles));
+    edit(tmp.path(), "content/articles/ambush.yaml", "The Palmyra ambush", "The ambush, retitled");
+    ws.rebuild().0.expect("edited fixture builds");
+    assert_eq!(ws.memo.validate.kept(), (articles, articles - 1));
     let mut once = super::Memo::once(false);
     pipeline::prepare_with(
         tmp.path(),
@@ -76,7 +81,7 @@ fn rebuilds_keep_each_articles_check_and_a_build_does_not() {
     )
     .0
     .expect("fixture builds");
-    assert_eq!(once.validate.kept(), 0);
+    assert_eq!(once.validate.kept(), (0, 0));
 }
 
 #[test]

@@ -346,8 +346,8 @@ type Naming = HashMap<String, Vec<(String, usize)>>;
 /// [`tables`] but the related articles: the entities each article names, the
 /// articles that name each entity, and the entities that occur together.
 fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Naming, Named, Named) {
-    let mut entity_articles: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    let mut article_entities = HashMap::new();
+    let mut entity_articles = Named::new();
+    let mut article_entities = Naming::default();
     for (a, counts) in articles.iter().zip(counts) {
         let mut named: Vec<(String, usize)> = counts.iter().map(|(e, n)| (e.to_string(), *n)).collect();
         for (entity, n) in &named {
@@ -368,7 +368,7 @@ fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Nam
             }
         }
     }
-    let mut cooccurring: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    let mut cooccurring = Named::new();
     for ((x, y), n) in pairs {
         let (x, y) = (names[x as usize], names[y as usize]);
         cooccurring.entry(x.clone()).or_default().push((y.clone(), n));

@@ -47,37 +47,11 @@ fn short_hash(target: &str) -> &str {
     name.rsplit_once('.').map_or("", |(_, hash)| hash)
 }
 
-/// The hash of everything text shard `k` is made from: its documents' passages.
-fn shard_key(k: usize, chunk: &[Document]) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    k.hash(&mut h);
-    for doc in chunk {
-        doc.passages.hash(&mut h);
-    }
-    h.finish()
-}
-
-/// A text shard made for one language, which a later one copies when its
-/// documents have the same passages at the same place.
-struct MadeShard {
-    /// Its place among the shards (document ids start at `k * SHARD_SIZE`).
-    k: usize,
-    /// Each document's passages, in order.
-    passages: Vec<Vec<Field>>,
-    /// The content hash in the file's name.
-    short: String,
-    /// The file.
-    bytes: Vec<u8>,
-}
-
-impl MadeShard {
-    /// This shard as text shard `k` of `chunk` under the name `stem` (site
-    /// path, bytes), when it was made of the same passages at the same place;
-    /// `None` when only the hashes agree.
-    fn copy_for(&self, stem: &str, k: usize, chunk: &[Document]) -> Option<(String, Vec<u8>)> {
-        let same = self.k == k && self.passages.iter().eq(chunk.iter().map(|d| &d.passages));
-        same.then(|| (format!("assets/{stem}.{}.js", self.short), self.bytes.clone()))
-    }
+/// Whether two languages' text shards at the same place hold the same
+/// passages, and so the same bytes. (The texts are shared with the model, so
+/// comparing them is mostly comparing pointers.)
+fn same_passages(a: &[Document], b: &[Document]) -> bool {
+    a.iter().map(|d| &d.passages).eq(b.iter().map(|d| &d.passages))
 }
 
 /// What building the indexes leaves for the next run: each document's term
@@ -129,16 +103,11 @@ pub fn add_indexes(
     let mut names = BTreeMap::new();
     let previous = std::mem::take(&mut memo.weights);
     let mut scripts = std::mem::take(&mut memo.scripts);
-    // Passage weights by the hash of the passages, shared by the languages.
-    let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
-    // Text shards by the hash of what they hold, kept while a later language
-    // may copy them: the passages they were made of, to compare with on a hash
-    // match (64 bits of FxHash are no proof), the content hash in the name, bytes.
-    let mut made_shards: rustc_hash::FxHashMap<u64, MadeShard> = rustc_hash::FxHashMap::default();
-    let mut made = Vec::new();
-    for (n, lang) in r.site.languages.iter().enumerate() {
-        let last = n + 1 == r.site.languages.len();
-        let mut docs = documents(r, lang);
+    // The languages whose documents changed since the last run (every one in
+    // a one-off build); the others' files are put again from the memo.
+    let mut todo = Vec::new();
+    for lang in &r.site.languages {
+        let docs = documents(r, lang);
         let key = keep.then(|| {
             let mut h = rustc_hash::FxHasher::default();
             (&docs, &lang.code, &dirs).hash(&mut h);
@@ -162,30 +131,22 @@ pub fn add_indexes(
             }
             continue;
         }
-        let mut files = Vec::new();
-        let from = path(lang, PAGE);
-        // The text shards and the weights are independent: make them side by side.
-        let (shard_files, weights) = rayon::join(
-            || -> Vec<(u64, (String, Vec<u8>))> {
-                let chunks = docs.par_chunks(SHARD_SIZE).enumerate();
-                chunks
-                    .map(|(k, chunk)| {
-                        let stem = format!("search-{}-text-{k}", lang.code);
-                        let key = shard_key(k, chunk);
-                        // The same passages at the same place make the same bytes:
-                        // copy them from the language that made them. (The texts
-                        // are shared, so comparing them is mostly comparing pointers.)
-                        let copied = made_shards.get(&key).and_then(|made| made.copy_for(&stem, k, chunk));
-                        let file = copied.unwrap_or_else(|| script_file(&stem, index::text_shard(k, chunk)));
-                        (key, file)
-                    })
-                    .collect()
-            },
-            || -> Vec<(u64, Arc<DocWeights>, Option<Counted>)> {
-                docs.par_iter()
+        todo.push(ToMake { lang, key, docs });
+    }
+    // The text shards and the weights are independent: make them side by side.
+    let made_weights = &mut memo.weights;
+    let (shards, weights) = rayon::join(
+        || add_shards(&todo, put, keep),
+        || {
+            // Passage weights by the hash of the passages, shared by the languages.
+            let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
+            let mut all = Vec::with_capacity(todo.len());
+            for ToMake { docs, key, .. } in &todo {
+                let counted: Vec<(u64, Arc<DocWeights>, Option<Counted>)> = docs
+                    .par_iter()
                     .map(|doc| {
                         let key = if keep { weights_key(doc) } else { 0 };
-                        let found = keep.then(|| previous.get(&key).or_else(|| memo.weights.get(&key)).cloned());
+                        let found = keep.then(|| previous.get(&key).or_else(|| made_weights.get(&key)).cloned());
                         if let Some(found) = found.flatten() {
                             return (key, found, None);
                         }
@@ -198,46 +159,30 @@ pub fn add_indexes(
                         let weights = Arc::new(index::weights_with(doc, &counted));
                         (key, weights, fresh.then_some((passage_key, counted)))
                     })
-                    .collect()
-            },
-        );
-        let weights: Vec<Keyed> = weights
-            .into_iter()
-            .map(|(key, w, counted)| {
-                passages.extend(counted);
-                (key, w)
-            })
-            .collect();
-        let shards: Vec<String> = shard_files.iter().map(|(_, (target, _))| href(&from, target)).collect();
-        let mut writes = Vec::with_capacity(shard_files.len());
-        for (k, (shard, (target, bytes))) in shard_files.into_iter().enumerate() {
-            if !last && !made_shards.contains_key(&shard) {
-                // The passages move to the shard's entry: the index keeps the first of each.
-                let chunk = docs.iter_mut().skip(k * SHARD_SIZE).take(SHARD_SIZE);
-                let passages = chunk
-                    .map(|d| {
-                        let all = std::mem::take(&mut d.passages);
-                        d.passages.extend(all.first().cloned());
-                        all
+                    .collect();
+                let weights: Vec<Keyed> = counted
+                    .into_iter()
+                    .map(|(key, w, counted)| {
+                        passages.extend(counted);
+                        (key, w)
                     })
                     .collect();
-                let short = short_hash(&target).to_string();
-                made_shards.insert(shard, MadeShard { k, passages, short, bytes: bytes.clone() });
+                if key.is_some() {
+                    made_weights.extend(weights.iter().cloned()); // the next language may reuse them
+                }
+                all.push(weights);
             }
-            if key.is_some() {
-                files.push((target.clone(), bytes.clone()));
-            }
-            writes.push((target, bytes));
-        }
-        // A thousand files at 10,000 articles: written from every core.
-        writes.into_par_iter().for_each(|(target, bytes)| put(target, bytes));
+            all
+        },
+    );
+    let mut made = Vec::with_capacity(todo.len());
+    for ((ToMake { lang, key, mut docs }, shard_files), weights) in todo.into_iter().zip(shards).zip(weights) {
+        let from = path(lang, PAGE);
+        let shards = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
+        let files = shard_files.into_iter().filter_map(|(target, bytes)| Some((target, bytes?))).collect();
         // The shards hold the passages now, and the weights their terms; the
-        // index only says whether a document has any: keep one, free the rest
-        // (a copy of every article body) before the next language's are made.
+        // index only says whether a document has any: keep one, free the rest.
         docs.iter_mut().for_each(|d| d.passages.truncate(1));
-        if key.is_some() {
-            memo.weights.extend(weights.iter().cloned()); // the next language may reuse them
-        }
         made.push(Made { lang, key, docs, weights, shards, files });
     }
     // Each index is built on one thread (one map of every term): build the
@@ -262,6 +207,62 @@ pub fn add_indexes(
         }
     }
     names
+}
+
+/// A language whose index is to be made: its documents, and the hash they
+/// are memoized by (when memoizing).
+struct ToMake<'l> {
+    lang: &'l Language,
+    key: Option<u64>,
+    docs: Vec<Document>,
+}
+
+/// A text shard as [`add_shards`] gives it: its site path, and its bytes when memoizing.
+type Shard = (String, Option<Vec<u8>>);
+
+/// Makes the text shards of every language in `todo` on every core and hands
+/// each file to `put` as soon as it is made: none is held until all are
+/// (at 10,000 articles they are ~75 MB a language). Shard k of two languages
+/// whose documents there have the same passages holds the same bytes: it is
+/// made once and put under each language's name. Gives each language's
+/// shards in order, with their bytes when `keep`.
+fn add_shards(todo: &[ToMake], put: &(dyn Fn(String, Vec<u8>) + Sync), keep: bool) -> Vec<Vec<Shard>> {
+    use rayon::prelude::*;
+    let count = todo.iter().map(|t| t.docs.len().div_ceil(SHARD_SIZE)).max().unwrap_or(0);
+    let by_place: Vec<Vec<Option<Shard>>> = (0..count)
+        .into_par_iter()
+        .map(|k| {
+            let chunks: Vec<Option<&[Document]>> = todo.iter().map(|t| t.docs.chunks(SHARD_SIZE).nth(k)).collect();
+            let stem = |i: usize| format!("search-{}-text-{k}", todo[i].lang.code);
+            let mut shards: Vec<Option<Shard>> = (0..todo.len()).map(|_| None).collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                let Some(chunk) = chunk.filter(|_| shards[i].is_none()) else { continue };
+                let (target, bytes) = script_file(&stem(i), index::text_shard(k, chunk));
+                let short = short_hash(&target).to_string();
+                let mut targets = vec![(i, target)];
+                for (j, other) in chunks.iter().enumerate().skip(i + 1) {
+                    if shards[j].is_none() && other.is_some_and(|other| same_passages(other, chunk)) {
+                        targets.push((j, format!("assets/{}.{short}.js", stem(j))));
+                    }
+                }
+                let (mut bytes, mut targets) = (bytes, targets.into_iter().peekable());
+                while let Some((j, target)) = targets.next() {
+                    // Copied for every name but the last, which takes the bytes.
+                    let file = if targets.peek().is_some() { bytes.clone() } else { std::mem::take(&mut bytes) };
+                    shards[j] = Some((target.clone(), keep.then(|| file.clone())));
+                    put(target, file);
+                }
+            }
+            shards
+        })
+        .collect();
+    let mut per_language: Vec<Vec<Shard>> = todo.iter().map(|_| Vec::with_capacity(count)).collect();
+    for shards in by_place {
+        for (list, shard) in per_language.iter_mut().zip(shards) {
+            list.extend(shard);
+        }
+    }
+    per_language
 }
 
 /// One language's index, made but for its script: its documents, their weights,
@@ -387,26 +388,20 @@ mod tests {
         }
     }
 
-    /// A shard is copied to another language only when it was made of the same
-    /// passages at the same place, whatever the hashes say.
+    /// A shard is made once for two languages only when their documents there
+    /// have the same passages: the same texts with the same anchors.
     #[test]
-    fn a_shard_is_copied_only_for_the_same_passages_at_the_same_place() {
+    fn a_shard_is_shared_only_by_the_same_passages() {
         let chunk = vec![doc(&["نص أول", "نص ثان"]), doc(&["نص ثالث"])];
-        let (target, bytes) = script_file("search-ar-text-0", index::text_shard(0, &chunk));
-        let made = MadeShard {
-            k: 0,
-            passages: chunk.iter().map(|d| d.passages.clone()).collect(),
-            short: short_hash(&target).to_string(),
-            bytes: bytes.clone(),
-        };
-        let copied = made.copy_for("search-en-text-0", 0, &chunk);
-        assert_eq!(copied, Some((format!("assets/search-en-text-0.{}.js", made.short), bytes)));
-        // As if another chunk's hash had collided with this one's.
-        assert_eq!(made.copy_for("search-en-text-0", 0, &[doc(&["نص أول", "نص آخر"]), doc(&["نص ثالث"])]), None);
-        assert_eq!(made.copy_for("search-en-text-0", 0, &chunk[..1]), None);
-        assert_eq!(made.copy_for("search-en-text-1", 1, &chunk), None, "the same passages at another place");
+        assert!(same_passages(&chunk, &chunk.clone()));
+        assert!(!same_passages(&chunk, &[doc(&["نص أول", "نص آخر"]), doc(&["نص ثالث"])]), "another text");
+        assert!(!same_passages(&chunk, &chunk[..1]), "fewer documents");
         let mut anchored = chunk.clone();
         anchored[1].passages[0].anchor = Some("p2".into());
-        assert_eq!(made.copy_for("search-en-text-0", 0, &anchored), None, "another anchor");
+        assert!(!same_passages(&chunk, &anchored), "another anchor");
+        let mut elsewhere = chunk.clone();
+        elsewhere[0].passages.pop();
+        elsewhere[1].passages.insert(0, chunk[0].passages[1].clone());
+        assert!(!same_passages(&chunk, &elsewhere), "the same passages in other documents");
     }
 }

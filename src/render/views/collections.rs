@@ -196,16 +196,24 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
         .filter_map(|(a, n)| site.article(a).map(|x| (x, n)))
         .map(|(a, n)| {
             let original = &a.original;
+            let page = href(&here, &path(lang, &format!("articles/{}/index.html", a.slug)));
+            let mentions = &r.links.mentions[&a.slug];
+            // The few passages that name this entity: only they are looked up, in the article's order.
+            let naming: Vec<&str> = mentions
+                .iter()
+                .filter(|(_, found)| found.iter().any(|m| &m.entity == slug))
+                .map(|(id, _)| id.as_str())
+                .collect();
             let mut snippets = Vec::new();
-            for p in a.passages() {
-                for m in r.links.mentions[&a.slug].get(&p.id).into_iter().flatten().filter(|m| &m.entity == slug) {
-                    if snippets.len() < SNIPPETS_PER_ARTICLE {
-                        let target = path(lang, &format!("articles/{}/index.html", a.slug));
-                        snippets.push(map([
-                            ("html", Value::from(snippet(&p.text, &m.range, original.dir))),
-                            ("href", Value::from(format!("{}#{}", href(&here, &target), p.id))),
-                        ]));
+            'passages: for p in a.passages().filter(|p| naming.contains(&p.id.as_str())) {
+                for m in mentions[&p.id].iter().filter(|m| &m.entity == slug) {
+                    if snippets.len() == SNIPPETS_PER_ARTICLE {
+                        break 'passages;
                     }
+                    snippets.push(map([
+                        ("html", Value::from(snippet(&p.text, &m.range, original.dir))),
+                        ("href", Value::from(format!("{page}#{}", p.id))),
+                    ]));
                 }
             }
             map([

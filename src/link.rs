@@ -9,7 +9,8 @@ use crate::site::{Article, Passage, Site};
 use crate::text::{fold, fold_with_map};
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
@@ -87,7 +88,7 @@ impl MentionFinder {
     /// built from the same needles (`serve` rebuilds it only when an entity's
     /// spellings change: the DFA takes ~10 ms at 1,000 articles).
     fn reusing(site: &Site, previous: Option<MentionFinder>) -> MentionFinder {
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::default();
         let mut needles = Vec::new();
         let mut patterns = Vec::new();
         for (slug, entity) in &site.entities {
@@ -359,7 +360,7 @@ fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Nam
     // Pairs are counted on entity numbers (their order in `entity_articles`, which is by slug).
     let number: HashMap<&str, u32> = entity_articles.keys().enumerate().map(|(i, e)| (e.as_str(), i as u32)).collect();
     let names: Vec<&String> = entity_articles.keys().collect();
-    let mut pairs: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut pairs: HashMap<(u32, u32), usize> = HashMap::default();
     for counts in counts {
         let list: Vec<u32> = counts.keys().map(|e| number[e]).collect(); // ascending, as the keys are sorted
         for (i, &x) in list.iter().enumerate() {
@@ -417,7 +418,7 @@ fn related(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> HashMap<St
 fn related_of(articles: &[Features]) -> HashMap<String, Vec<String>> {
     let n = articles.len().max(1) as f64;
     // A topic and an entity with the same slug are different features.
-    let mut number: HashMap<(bool, &str), u32> = HashMap::new();
+    let mut number: HashMap<(bool, &str), u32> = HashMap::default();
     let mut postings: Vec<Vec<u32>> = Vec::new();
     let own: Vec<Vec<u32>> = articles
         .iter()
@@ -537,7 +538,7 @@ mod tests {
     /// `t:slug` and `e:slug`, and a sort of every candidate.
     fn related_reference(articles: &[Features]) -> HashMap<String, Vec<String>> {
         let n = articles.len().max(1) as f64;
-        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, a) in articles.iter().enumerate() {
             for t in a.topics {
                 postings.entry(format!("t:{t}")).or_default().push(i);
@@ -549,9 +550,9 @@ mod tests {
         let cap = (n.sqrt() as usize * 8).max(64);
         let weight: HashMap<&String, f64> =
             postings.iter().map(|(k, v)| (k, (n / v.len() as f64).ln() + 0.1)).collect();
-        let mut lists = HashMap::new();
+        let mut lists = HashMap::default();
         for (i, a) in articles.iter().enumerate() {
-            let mut score: HashMap<usize, f64> = HashMap::new();
+            let mut score: HashMap<usize, f64> = HashMap::default();
             let features = a.topics.iter().map(|t| format!("t:{t}")).chain(a.entities.iter().map(|e| format!("e:{e}")));
             for f in features {
                 let Some(list) = postings.get(&f).filter(|l| l.len() <= cap) else { continue };

@@ -59,6 +59,36 @@ fn keep_freed_memory() {
     }
 }
 
+/// Seeds for the hash maps Tera makes for every view model and template
+/// scope (aHash's `RandomState`), from a counter of the thread that makes
+/// the map. aHash's own source is one counter for the whole process, bumped
+/// atomically for every map: with every core rendering pages, millions of
+/// bumps made its cache line travel between cores, ~1 % of a build's samples
+/// (`gen_hasher_seed`). The keys are the view models' own field names, not
+/// input text: nothing is lost against collisions an attacker could craft.
+/// Set once, before Tera makes its first map.
+fn seed_template_maps_per_thread() {
+    let _ = ahash::random_state::set_random_source(PerThreadSeeds); // already set: leave it
+}
+
+/// aHash's seed source for [`seed_template_maps_per_thread`].
+struct PerThreadSeeds;
+
+impl ahash::random_state::RandomSource for PerThreadSeeds {
+    fn gen_hasher_seed(&self) -> usize {
+        thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+        NEXT.with(|next| {
+            // Each thread starts from where its counter lives, as aHash's starts from an address.
+            let seed = match next.get() {
+                0 => std::ptr::from_ref(next) as usize,
+                seed => seed,
+            };
+            next.set(seed.wrapping_add(0x9E37_79B9_7F4A_7C15_u64 as usize));
+            seed
+        })
+    }
+}
+
 /// `check` gets its memory in 4 KiB pages, not in transparent huge pages. On
 /// this class of machine (a VM whose host takes back what the guest does not
 /// use) the first touch of fresh memory is what costs, and a huge page makes
@@ -216,6 +246,7 @@ fn main() -> ExitCode {
     };
     let term = term::Term::detect(cli.quiet, cli.verbose);
     keep_freed_memory();
+    seed_template_maps_per_thread();
     if matches!(cli.command, Command::Check { .. }) {
         small_pages();
     }
@@ -313,6 +344,32 @@ fn list_or_none(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::MI_OPTION_PURGE_DELAY;
+
+    /// Every map Tera makes still gets a seed of its own: one after another
+    /// on a thread, and on threads that start at the same moment.
+    #[test]
+    fn template_maps_get_seeds_of_their_own() {
+        use ahash::random_state::RandomSource;
+        let seeds = || (0..1000).map(|_| super::PerThreadSeeds.gen_hasher_seed()).collect::<Vec<usize>>();
+        // All alive at once (a thread started after another ended could reuse its counter's place).
+        let together = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let together = together.clone();
+                std::thread::spawn(move || {
+                    together.wait();
+                    let mine = seeds();
+                    together.wait();
+                    mine
+                })
+            })
+            .collect();
+        let mut all: Vec<usize> = threads.into_iter().flat_map(|t| t.join().expect("no panic")).collect();
+        let count = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), count, "a seed was given twice");
+    }
 
     #[cfg(target_os = "linux")]
     #[test]

@@ -32,7 +32,7 @@ pub fn escape_into(out: &mut String, s: &str) {
 /// Tera's output both go through it.
 #[inline]
 pub fn entity(b: u8) -> Option<&'static str> {
-    if !SPECIAL[usize::from(b)] {
+    if !SPECIAL_BYTES[usize::from(b)] {
         return None; // one table lookup for the bytes of nearly every text
     }
     Some(match b {
@@ -45,7 +45,7 @@ pub fn entity(b: u8) -> Option<&'static str> {
 }
 
 /// The bytes [`entity`] replaces.
-const SPECIAL: [bool; 256] = {
+const SPECIAL_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 5 {
@@ -63,20 +63,40 @@ fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
 }
 
-/// `rest.find(foreign)`, by a scan for the bytes a character of the foreign
-/// script can start with: the page's own script, most of a text, is never
-/// decoded. (Any ASCII byte or lead byte starts a character.)
-fn find_foreign(rest: &str, dir: Dir) -> Option<usize> {
-    let bytes = rest.as_bytes();
-    let at = |i: usize| rest[i..].chars().next().unwrap_or_default();
-    match dir {
-        // Latin: ASCII letters and U+00C0..U+024F (lead bytes C3..C9).
-        Dir::Rtl => (0..bytes.len())
-            .find(|&i| (bytes[i].is_ascii_alphabetic() || (0xC3..=0xC9).contains(&bytes[i])) && is_latin(at(i))),
-        // Arabic: U+0600..U+077F (D8..DD), U+08A0..U+08FF (E0), U+FB50..U+FEFF (EF).
-        Dir::Ltr => (0..bytes.len()).find(|&i| matches!(bytes[i], 0xD8..=0xDD | 0xE0 | 0xEF) && is_arabic(at(i))),
+/// What [`isolate_into`]'s scan does at a byte: go on, escape it, or look
+/// at the character it starts (it may start a foreign run).
+const PLAIN: u8 = 0;
+const SPECIAL: u8 = 1;
+const MAY_START: u8 = 2;
+
+/// [`PLAIN`], [`SPECIAL`] or [`MAY_START`] for every byte, on a page written
+/// in `dir`: the bytes [`entity`] replaces, and those a character of the
+/// foreign script can start with (any ASCII byte or lead byte starts a
+/// character): on a right-to-left page Latin, ASCII letters and U+00C0..U+024F
+/// (lead bytes C3..C9); on a left-to-right page Arabic, U+0600..U+077F
+/// (D8..DD), U+08A0..U+08FF (E0) and U+FB50..U+FEFF (EF).
+const fn stops(dir: Dir) -> [u8; 256] {
+    let mut table = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if SPECIAL_BYTES[b] {
+            SPECIAL
+        } else if match dir {
+            Dir::Rtl => byte.is_ascii_alphabetic() || (byte >= 0xC3 && byte <= 0xC9),
+            Dir::Ltr => (byte >= 0xD8 && byte <= 0xDD) || byte == 0xE0 || byte == 0xEF,
+        } {
+            MAY_START
+        } else {
+            PLAIN
+        };
+        b += 1;
     }
+    table
 }
+
+const RTL_STOPS: [u8; 256] = stops(Dir::Rtl);
+const LTR_STOPS: [u8; 256] = stops(Dir::Ltr);
 
 /// Escapes `text` and isolates runs written in the other direction's script.
 pub fn isolate(text: &str, dir: Dir) -> String {
@@ -87,27 +107,43 @@ pub fn isolate(text: &str, dir: Dir) -> String {
 
 /// [`isolate`], appending to `out`.
 pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
-    let foreign: fn(char) -> bool = match dir {
-        Dir::Rtl => is_latin,
-        Dir::Ltr => is_arabic,
+    let (foreign, stops): (fn(char) -> bool, &[u8; 256]) = match dir {
+        Dir::Rtl => (is_latin, &RTL_STOPS),
+        Dir::Ltr => (is_arabic, &LTR_STOPS),
     };
     let (open, close) = match dir {
         Dir::Rtl => ("<bdi>", "</bdi>"),
         Dir::Ltr => ("<bdi lang=\"ar\">", "</bdi>"),
     };
-    let mut rest = text;
-    while let Some(start) = find_foreign(rest, dir) {
-        escape_into(out, &rest[..start]);
-        let run = &rest[start..];
-        let mut end = run_end(run, dir);
-        // A run ends on a letter or digit, never on trailing spaces or punctuation.
-        end = run[..end].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
-        out.push_str(open);
-        escape_into(out, &run[..end]);
-        out.push_str(close);
-        rest = &run[end..];
+    // One pass, one table lookup a byte: the page's own script, most of a
+    // text, is neither escaped nor decoded. `text[copied..at]` is not yet in `out`.
+    let bytes = text.as_bytes();
+    let (mut copied, mut at) = (0, 0);
+    while let Some(&b) = bytes.get(at) {
+        match stops[usize::from(b)] {
+            PLAIN => at += 1,
+            SPECIAL => {
+                out.push_str(&text[copied..at]); // `b` is ASCII: a character boundary
+                out.push_str(entity(b).unwrap_or_default());
+                at += 1;
+                copied = at;
+            }
+            _ if !foreign(text[at..].chars().next().unwrap_or_default()) => at += 1,
+            _ => {
+                out.push_str(&text[copied..at]);
+                let run = &text[at..];
+                // A run ends on a letter or digit, never on trailing spaces or punctuation.
+                let end =
+                    run[..run_end(run, dir)].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
+                out.push_str(open);
+                escape_into(out, &run[..end]);
+                out.push_str(close);
+                at += end;
+                copied = at;
+            }
+        }
     }
-    escape_into(out, rest);
+    out.push_str(&text[copied..]);
 }
 
 /// Whether `c` continues a foreign run on a page written in `dir` (it may do
@@ -241,18 +277,48 @@ mod tests {
         assert_eq!(isolate("<b>", Dir::Rtl), "&lt;<bdi>b</bdi>&gt;");
     }
 
+    /// [`isolate_into`] as written with the character tests alone: find the
+    /// first foreign character, escape what comes before, isolate its run.
+    fn isolate_reference(text: &str, dir: Dir) -> String {
+        let foreign: fn(char) -> bool = if dir == Dir::Rtl { is_latin } else { is_arabic };
+        let (open, close) = if dir == Dir::Rtl { ("<bdi>", "</bdi>") } else { ("<bdi lang=\"ar\">", "</bdi>") };
+        let (mut out, mut rest) = (String::new(), text);
+        while let Some(start) = rest.find(foreign) {
+            out.push_str(&escape(&rest[..start]));
+            let run = &rest[start..];
+            let end = run.char_indices().find(|&(_, c)| !joins(dir, c)).map_or(run.len(), |(i, _)| i);
+            let end = run[..end].trim_end_matches(|c: char| !(foreign(c) || c.is_alphanumeric())).len();
+            out.push_str(&format!("{open}{}{close}", escape(&run[..end])));
+            rest = &run[end..];
+        }
+        out + &escape(rest)
+    }
+
     #[test]
-    fn the_byte_scan_finds_what_find_finds() {
-        let sample = "قال CENTCOM «x» é ĀɏɐÀ ﻼ ﭐ ࢠ ݐ ܐ Ω 😀 abc ١٢";
-        for (i, _) in sample.char_indices() {
-            assert_eq!(find_foreign(&sample[i..], Dir::Rtl), sample[i..].find(is_latin), "{i}");
-            assert_eq!(find_foreign(&sample[i..], Dir::Ltr), sample[i..].find(is_arabic), "{i}");
+    fn the_byte_scan_isolates_what_the_character_tests_isolate() {
+        let sample = "قال CENTCOM «x» é ĀɏɐÀ ﻼ ﭐ ࢠ ݐ ܐ Ω 😀 abc ١٢ <a href=\"x\">'&'</a>";
+        for dir in [Dir::Rtl, Dir::Ltr] {
+            for (i, _) in sample.char_indices() {
+                assert_eq!(isolate(&sample[i..], dir), isolate_reference(&sample[i..], dir), "{i}, {dir:?}");
+            }
         }
         for c in (0..0x30000).filter_map(char::from_u32) {
-            let s = format!("{c}a");
-            assert_eq!(find_foreign(&s, Dir::Rtl), s.find(is_latin), "{c:?}");
-            let s = format!("{c}ب");
-            assert_eq!(find_foreign(&s, Dir::Ltr), s.find(is_arabic), "{c:?}");
+            for dir in [Dir::Rtl, Dir::Ltr] {
+                for s in [format!("{c}a&"), format!("ب{c}ب<"), format!("{c}")] {
+                    assert_eq!(isolate(&s, dir), isolate_reference(&s, dir), "{c:?} in {s:?}, {dir:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mixed_text_is_isolated_as_the_character_tests_say(
+            text in "[\u{0600}-\u{06FF} a-zA-Z0-9.,:«»&<>\"'\u{00C0}-\u{024F}\u{0750}-\u{077F}\u{FB50}-\u{FEFF}\u{200C}/-]{0,40}"
+        ) {
+            for dir in [Dir::Rtl, Dir::Ltr] {
+                proptest::prop_assert_eq!(isolate(&text, dir), isolate_reference(&text, dir));
+            }
         }
     }
 

@@ -68,13 +68,17 @@ fn is_latin(c: char) -> bool {
 const PLAIN: u8 = 0;
 const SPECIAL: u8 = 1;
 const MAY_START: u8 = 2;
+/// The lead byte of a character of U+0600..U+06FF, two bytes: on a
+/// right-to-left page, most of a text, stepped over whole.
+const ARABIC_PAIR: u8 = 3;
 
-/// [`PLAIN`], [`SPECIAL`] or [`MAY_START`] for every byte, on a page written
+/// [`PLAIN`], [`SPECIAL`], [`MAY_START`] or [`ARABIC_PAIR`] for every byte, on a page written
 /// in `dir`: the bytes [`entity`] replaces, and those a character of the
 /// foreign script can start with (any ASCII byte or lead byte starts a
 /// character): on a right-to-left page Latin, ASCII letters and U+00C0..U+024F
-/// (lead bytes C3..C9); on a left-to-right page Arabic, U+0600..U+077F
-/// (D8..DD), U+08A0..U+08FF (E0) and U+FB50..U+FEFF (EF).
+/// (lead bytes C3..C9), and the lead bytes of U+0600..U+06FF (D8..DB) are
+/// [`ARABIC_PAIR`]; on a left-to-right page Arabic, U+0600..U+077F (D8..DD),
+/// U+08A0..U+08FF (E0) and U+FB50..U+FEFF (EF).
 const fn stops(dir: Dir) -> [u8; 256] {
     let mut table = [PLAIN; 256];
     let mut b = 0;
@@ -87,6 +91,8 @@ const fn stops(dir: Dir) -> [u8; 256] {
             Dir::Ltr => (byte >= 0xD8 && byte <= 0xDD) || byte == 0xE0 || byte == 0xEF,
         } {
             MAY_START
+        } else if matches!(dir, Dir::Rtl) && byte >= 0xD8 && byte <= 0xDB {
+            ARABIC_PAIR
         } else {
             PLAIN
         };
@@ -122,6 +128,7 @@ pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
     while let Some(&b) = bytes.get(at) {
         match stops[usize::from(b)] {
             PLAIN => at += 1,
+            ARABIC_PAIR => at += 2,
             SPECIAL => {
                 out.push_str(&text[copied..at]); // `b` is ASCII: a character boundary
                 out.push_str(entity(b).unwrap_or_default());

@@ -85,18 +85,89 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
     docs.chunks(SHARD_SIZE).enumerate().map(|(k, chunk)| text_shard(k, chunk)).collect()
 }
 
-/// Text shard `k` of [`text_shards`], made of its documents `chunk`.
+/// Text shard `k` of [`text_shards`], made of its documents `chunk`: the
+/// passages by document id, `{"id":[[lang, text, anchor?], …], …}`, written
+/// by hand as serde_json wrote the map (nearly all of it is the texts, which
+/// [`push_json_str`] escapes faster).
 pub fn text_shard(k: usize, chunk: &[Document]) -> String {
-    let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.passages.is_empty())
-        .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
-        .collect();
-    // Serializing strings and maps cannot fail.
-    let json = serde_json::to_string(&texts).unwrap_or_default();
-    format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
+    let texts: usize = chunk.iter().flat_map(|d| &d.passages).map(|f| f.text.len() + 24).sum();
+    let mut out = Vec::with_capacity(texts + 96);
+    out.extend_from_slice(b"(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {})[");
+    push_number(&mut out, k as u64);
+    out.extend_from_slice(b"] = {");
+    let with_passages = chunk.iter().enumerate().filter(|(_, d)| !d.passages.is_empty());
+    for (n, (i, d)) in with_passages.enumerate() {
+        out.extend_from_slice(if n > 0 { b",\"" } else { b"\"" });
+        push_number(&mut out, (k * SHARD_SIZE + i) as u64);
+        out.extend_from_slice(b"\":[");
+        for (j, f) in d.passages.iter().enumerate() {
+            out.extend_from_slice(if j > 0 { b",[" } else { b"[" });
+            for (m, text) in field_row(f).into_iter().enumerate() {
+                if m > 0 {
+                    out.push(b',');
+                }
+                push_json_str(&mut out, text);
+            }
+            out.push(b']');
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"};\n");
+    // Only UTF-8 went in: the texts, and ASCII around them.
+    crate::load::utf8_string(out).unwrap_or_default()
 }
+
+/// Appends `s` as a JSON string, byte for byte as serde_json writes it: `"`
+/// and `\` escaped with a backslash, control characters as `\n`, `\t`, …
+/// or `\u00XX`, everything else as it is. Eight bytes are tested at a time
+/// for one that needs escaping: in the texts, nearly none does.
+pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `w` is below 0x20, or is `"` or `\` (exact for "any").
+    let needs_escape = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
+        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
+        (below_space | quote | backslash) & HIGHS != 0
+    };
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if let Some(word) = bytes.get(at..at + 8)
+            && !needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        {
+            at += 8;
+            continue;
+        }
+        let b = bytes[at];
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\t' => b"\\t",
+            b'\r' => b"\\r",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            0..0x20 => &[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]],
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[copied..at]);
+        out.extend_from_slice(escape);
+        at += 1;
+        copied = at;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+/// Hexadecimal digits as serde_json writes them in `\u00XX`.
+const HEX: [u8; 16] = *b"0123456789abcdef";
 
 /// Terms, each with a weight, in no order, stored in one buffer: one
 /// allocation for all of a document's terms rather than one per term.
@@ -249,7 +320,7 @@ impl<'w> Index<'w> {
             if i > 0 {
                 out.push(b',');
             }
-            json(&mut out, term);
+            push_json_str(&mut out, term);
         }
         out.extend_from_slice(b"],\"postings\":[");
         for (i, (_, list)) in terms.iter().enumerate() {
@@ -271,7 +342,7 @@ impl<'w> Index<'w> {
         json(&mut out, &shards);
         out.extend_from_slice(b"};\n");
         // Only UTF-8 went in: strings from serde_json, ASCII around them.
-        String::from_utf8(out).unwrap_or_default()
+        crate::load::utf8_string(out).unwrap_or_default()
     }
 }
 
@@ -376,6 +447,65 @@ mod tests {
             "(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {})[0] = {\"0\":[[\"ar\",\"نص 0\",\"p3\"]],\"2\""
         ));
         assert!(shards[1].contains(&format!("[1] = {{\"{SHARD_SIZE}\":[[\"ar\",\"نص {SHARD_SIZE}\"")));
+    }
+
+    /// The shard as serde_json wrote it before it was written by hand.
+    fn text_shard_reference(k: usize, chunk: &[Document]) -> String {
+        let texts: BTreeMap<usize, Vec<Vec<&str>>> = chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.passages.is_empty())
+            .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
+            .collect();
+        let json = serde_json::to_string(&texts).unwrap();
+        format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let json = |s: &str| {
+            let mut out = Vec::new();
+            push_json_str(&mut out, s);
+            String::from_utf8(out).unwrap()
+        };
+        for c in (0..0x800).filter_map(char::from_u32) {
+            for s in [format!("{c}"), format!("قال {c} إن"), format!("{c}1234567{c}89abcdef{c}")] {
+                assert_eq!(json(&s), serde_json::to_string(&s).unwrap(), "{c:?} in {s:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_written_as_serde_json_writes_it(s in "(?s).{0,60}|[\u{0}-\u{7F}\u{0600}-\u{06FF}]{0,60}") {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn shards_are_written_as_serde_json_wrote_them(
+            texts in proptest::collection::vec(proptest::collection::vec("[\u{0}-\u{7F}\u{0600}-\u{06FF}]{0,30}", 0..4), 0..SHARD_SIZE),
+            k in 0usize..3,
+        ) {
+            let chunk: Vec<Document> = texts
+                .iter()
+                .map(|passages| Document {
+                    passages: passages
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| Field {
+                            lang: "ar".into(),
+                            text: t.as_str().into(),
+                            weight: 1,
+                            anchor: (i % 2 == 0).then(|| format!("p{i}")),
+                        })
+                        .collect(),
+                    ..doc("t", "")
+                })
+                .collect();
+            proptest::prop_assert_eq!(text_shard(k, &chunk), text_shard_reference(k, &chunk));
+        }
     }
 
     #[test]

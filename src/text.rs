@@ -181,13 +181,24 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
     let mut last_space = true; // trims leading whitespace
     let mut at = 0;
     while at < bytes.len() {
-        // An Arabic letter that folds to itself, most of an Arabic text: its
-        // two bytes are copied without decoding it.
+        // Arabic letters that fold to themselves, most of an Arabic text, and
+        // a single space before one (the letter before it is kept, so the
+        // space is too): the run is copied at once, without decoding it.
         if same.starts_at(bytes, at) {
-            out.push_str(&s[at..at + 2]);
-            map.extend([at, at]);
+            let run = at;
+            loop {
+                if same.starts_at(bytes, at) {
+                    map.extend([at, at]);
+                    at += 2;
+                } else if bytes.get(at) == Some(&b' ') && same.starts_at(bytes, at + 1) {
+                    map.extend([at, at + 1, at + 1]);
+                    at += 3;
+                } else {
+                    break;
+                }
+            }
+            out.push_str(&s[run..at]);
             last_space = false;
-            at += 2;
             continue;
         }
         let Some(c) = s[at..].chars().next() else { break };

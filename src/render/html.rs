@@ -17,14 +17,39 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`], appending to `out`: the runs between special characters are copied whole.
 pub fn escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let Some(entity) = entity(b) else { continue };
-        out.push_str(&s[start..i]); // `i` is an ASCII byte: a character boundary
-        out.push_str(entity);
-        start = i + 1;
+    let mut at = next_special(bytes, 0);
+    while let Some(&b) = bytes.get(at) {
+        out.push_str(&s[start..at]); // `b` is ASCII: a character boundary
+        out.push_str(entity(b).unwrap_or_default());
+        start = at + 1;
+        at = next_special(bytes, start);
     }
     out.push_str(&s[start..]);
+}
+
+/// The place of the first byte at or after `from` that [`entity`] replaces,
+/// or `bytes.len()`. Eight bytes are tested at a time: most texts have none.
+pub fn next_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Whether a byte of `w` equals `b` (exact for "any").
+    let has = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x
+    };
+    let mut at = from;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if (has(w, b'&') | has(w, b'<') | has(w, b'>') | has(w, b'"') | has(w, b'\'')) & (ONES << 7) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| SPECIAL_BYTES[usize::from(b)]))
+        .map_or(bytes.len(), |i| at + i)
 }
 
 /// The entity that stands for `b` in HTML text and attribute values, for the
@@ -353,6 +378,41 @@ mod tests {
                 c => c.to_string(),
             };
             assert_eq!(escape(&format!("a{c}b")), format!("a{expected}b"), "{c:?}");
+        }
+    }
+
+    /// The five characters, one at a time, as the character after them is.
+    fn escape_reference(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// Each special character at every place of a text longer than the
+    /// eight bytes tested at once, after ASCII or Arabic.
+    #[test]
+    fn escaping_finds_a_special_character_anywhere() {
+        for filler in ["a", "ب"] {
+            for special in ["&", "<", ">", "\"", "'"] {
+                for at in 0..24 {
+                    let text = format!("{}{special}{}", filler.repeat(at), filler.repeat(24 - at));
+                    assert_eq!(escape(&text), escape_reference(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_replaces_what_the_character_test_replaces(s in "[&<>\"'a-z \u{0600}-\u{06FF}\u{80}-\u{FF}]{0,60}") {
+            proptest::prop_assert_eq!(escape(&s), escape_reference(&s));
         }
     }
 

@@ -62,11 +62,12 @@ pub fn hash(v: &Value, h: &mut impl Hasher) {
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let Some(entity) = super::html::entity(b) else { continue };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(entity.as_bytes())?;
-        start = i + 1;
+    let mut at = super::html::next_special(bytes, 0);
+    while let Some(&b) = bytes.get(at) {
+        out.write_all(&bytes[start..at])?;
+        out.write_all(super::html::entity(b).unwrap_or_default().as_bytes())?;
+        start = at + 1;
+        at = super::html::next_special(bytes, start);
     }
     out.write_all(&bytes[start..])
 }

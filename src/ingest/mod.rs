@@ -36,7 +36,7 @@ use serde::Serialize;
 use std::ops::RangeInclusive;
 
 pub use render::render_text;
-pub(crate) use text::LowArabic;
+pub(crate) use text::{Low, LowArabic, LowFolds};
 
 /// Curation overrides from an article's `clean:` block and its `lines:` range; `Default`
 /// means none.

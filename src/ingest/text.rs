@@ -269,7 +269,7 @@ static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
 
 /// What a fold does to each character of U+0600..U+067F, for its fast loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Low {
+pub(crate) enum Low {
     /// Folds to itself.
     Same,
     /// Folds to this other character.
@@ -281,18 +281,18 @@ enum Low {
 }
 
 /// [`Low`] for every character of U+0600..U+067F (two UTF-8 bytes led by D8 or D9).
-struct LowFolds([Low; LOW_SLOTS]);
+pub(crate) struct LowFolds([Low; LOW_SLOTS]);
 
 impl LowFolds {
     /// The table of `what` for each character of the range.
-    fn of(what: impl Fn(char) -> Low) -> LowFolds {
+    pub(crate) fn of(what: impl Fn(char) -> Low) -> LowFolds {
         LowFolds(std::array::from_fn(|i| low_char(i).map_or(Low::Other, &what)))
     }
 
     /// What folding does to the character at `bytes[at..]`; [`Low::Other`]
     /// for one outside the range.
     #[inline]
-    fn at(&self, bytes: &[u8], at: usize) -> Low {
+    pub(crate) fn at(&self, bytes: &[u8], at: usize) -> Low {
         low_index(bytes, at).map_or(Low::Other, |i| self.0[i])
     }
 }

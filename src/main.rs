@@ -345,8 +345,8 @@ fn list_or_none(items: &[String]) -> String {
 mod tests {
     use super::MI_OPTION_PURGE_DELAY;
 
-    /// Every map Tera makes still gets a seed of its own: one after another
-    /// on a thread, and on threads that start at the same moment.
+    /// Maps Tera makes one after another on a thread, or on threads alive at
+    /// the same time, get seeds of their own.
     #[test]
     fn template_maps_get_seeds_of_their_own() {
         use ahash::random_state::RandomSource;

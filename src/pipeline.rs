@@ -27,9 +27,10 @@ use std::time::Instant;
 /// memo was filled is not ingested again, nor one that `store` (the persistent
 /// cache, when used) holds; the others are ingested, and decoded, in parallel.
 /// What is ingested anew is put in `store` for the next run.
-/// Each seed's text is taken out of `project` ([`take_texts`]) and freed as
-/// soon as its articles are done: nothing later reads it, and the stages after
-/// ingestion reuse its memory (93 MB of seeds at 10,000 articles).
+/// Each seed's text is taken out of `project` ([`take_texts`]) and, unless
+/// `serve`'s load cache holds it too, freed as soon as its articles are done:
+/// nothing later reads it, and the stages after ingestion reuse its memory
+/// (93 MB of seeds at 10,000 articles).
 fn extract_all(
     project: &mut Project,
     memo: &mut Memo,
@@ -39,25 +40,14 @@ fn extract_all(
     use rayon::prelude::*;
     let mut previous = std::mem::take(&mut memo.extractions);
     let mut previous_docs = std::mem::take(&mut memo.documents);
-    let hashing = store.is_some();
     let texts = take_texts(project);
     let project = &*project;
-    let keyed: Vec<_> = project
-        .articles
-        .par_iter()
-        .filter_map(|(slug, a)| {
-            let (seed, text) = project.seeds.get(&a.value.seed).zip(texts.get(&a.value.seed))?;
-            Some((slug, a, seed, text.clone(), hashing.then(|| cache::key(text, &a.value))))
-        })
-        .collect();
-    drop(texts); // each text is held by its articles' jobs alone
-    let jobs: Vec<_> = keyed
+    let jobs: Vec<_> = take_stored(project, texts, store.as_deref_mut())
         .into_iter()
-        .map(|(slug, a, seed, text, stored_key)| {
-            let key = incremental::ingest_key(seed, &a.value);
+        .filter_map(|(slug, a, text, stored_key, stored)| {
+            let key = incremental::ingest_key(project.seeds.get(&a.value.seed)?, &a.value);
             let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
-            let stored = stored_key.as_ref().zip(store.as_deref_mut()).and_then(|(k, store)| store.take(k));
-            (slug, a, text, key, (stored_key, stored), reused)
+            Some((slug, a, text, key, (stored_key, stored), reused))
         })
         .collect();
     let store_ref = store.as_deref();
@@ -185,9 +175,10 @@ type Job<'p> =
 
 /// Every seed's text by name, taken out of `project`, whose seeds keep their
 /// hashes and line counts (all validation reads of them): given to the jobs
-/// of [`take_stored`], each text is freed as soon as its articles are
-/// ingested, and the memory serves the bodies made next (at 10,000
-/// articles, `check`'s peak RSS 342 -> 261 MB).
+/// of [`take_stored`] (`check`'s, and [`extract_all`]'s for every other
+/// command), each text is freed as soon as its articles are ingested, and
+/// the memory serves what is made next (at 10,000 articles, `check`'s peak
+/// RSS 342 -> 261 MB).
 fn take_texts(project: &mut Project) -> BTreeMap<String, std::sync::Arc<String>> {
     project.seeds.iter_mut().map(|(name, seed)| (name.clone(), seed.take_text())).collect()
 }
@@ -222,7 +213,8 @@ fn take_stored<'p>(
 /// A loaded, validated project: what `check` reports.
 #[allow(dead_code)] // `project` and `documents` are for commands that inspect content (check reads only diags)
 pub struct Checked {
-    /// The typed content.
+    /// The typed content; its seeds' texts were taken for ingestion (their
+    /// hashes and line counts remain).
     pub project: Project,
     /// The text ingestion found in each article's seed, by article slug.
     pub documents: BTreeMap<String, ArticleText>,
@@ -248,6 +240,7 @@ fn load_checked_with(root: &Path, memo: &mut Memo) -> Checked {
 
 /// A loaded project with its seeds ingested, not yet validated.
 struct Ingested {
+    /// The typed content, its seeds' texts taken ([`extract_all`]).
     project: Project,
     documents: BTreeMap<String, ArticleText>,
     /// Each article's kept body as plain text, for quote validation.

@@ -86,6 +86,27 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Scans that skip what needs no work test eight bytes at once: the word at
+/// `at` (little-endian), if eight bytes are left.
+pub fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    bytes.get(at..)?.first_chunk::<8>().map(|w| u64::from_le_bytes(*w))
+}
+
+/// Whether a byte of `word` is `b` (SWAR: exact for "any byte").
+pub fn has_byte(word: u64, b: u8) -> bool {
+    let x = word ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+/// Whether a byte of `word` is below `n`, for `n` up to 0x80 (SWAR: exact for "any byte").
+pub fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS != 0
+}
+
+/// 0x01 and 0x80 in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
 /// Whether a folded character is kept: a space is not when it follows another
 /// (or starts the text, with `last_space` set at first).
 #[inline]

@@ -25,7 +25,7 @@ pub(crate) fn split_lines(text: &str) -> Vec<&str> {
     let body = text.strip_suffix('\n').unwrap_or(text);
     // `body.split('\n')`, with the line ends found by SIMD (std's search for a
     // character goes a word at a time).
-    let mut lines = Vec::with_capacity(body.len() / 64);
+    let mut lines = Vec::with_capacity(body.len() / 64); // a guess: lines of a few dozen characters
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', body.as_bytes()).chain([body.len()]) {
         let line = &body[start..end];

@@ -32,16 +32,10 @@ pub fn escape_into(out: &mut String, s: &str) {
 /// The place of the first byte at or after `from` that [`entity`] replaces,
 /// or `bytes.len()`. Eight bytes are tested at a time: most texts have none.
 pub fn next_special(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Whether a byte of `w` equals `b` (exact for "any").
-    let has = |w: u64, b: u8| {
-        let x = w ^ (ONES * u64::from(b));
-        x.wrapping_sub(ONES) & !x
-    };
+    use crate::text::{has_byte, word_at};
     let mut at = from;
-    while let Some(word) = bytes.get(at..at + 8) {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        if (has(w, b'&') | has(w, b'<') | has(w, b'>') | has(w, b'"') | has(w, b'\'')) & (ONES << 7) != 0 {
+    while let Some(w) = word_at(bytes, at) {
+        if has_byte(w, b'&') | has_byte(w, b'<') | has_byte(w, b'>') | has_byte(w, b'"') | has_byte(w, b'\'') {
             break;
         }
         at += 8;
@@ -88,46 +82,51 @@ fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}')
 }
 
-/// What [`isolate_into`]'s scan does at a byte: go on, escape it, or look
-/// at the character it starts (it may start a foreign run).
-const PLAIN: u8 = 0;
-const SPECIAL: u8 = 1;
-const MAY_START: u8 = 2;
-/// The lead byte of a character of U+0600..U+06FF, two bytes: on a
-/// right-to-left page, most of a text, stepped over whole.
-const ARABIC_PAIR: u8 = 3;
+/// What [`isolate_into`]'s scan does at a byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Goes on to the next byte.
+    Plain,
+    /// Writes the byte's entity ([`entity`]).
+    Special,
+    /// Looks at the character the byte starts: it may start a foreign run.
+    MayStart,
+    /// Steps over the two bytes of a character of U+0600..U+06FF, which the
+    /// byte leads: on a right-to-left page, most of a text.
+    ArabicPair,
+}
 
-/// [`PLAIN`], [`SPECIAL`], [`MAY_START`] or [`ARABIC_PAIR`] for every byte, on a page written
-/// in `dir`: the bytes [`entity`] replaces, and those a character of the
-/// foreign script can start with (any ASCII byte or lead byte starts a
-/// character): on a right-to-left page Latin, ASCII letters and U+00C0..U+024F
-/// (lead bytes C3..C9), and the lead bytes of U+0600..U+06FF (D8..DB) are
-/// [`ARABIC_PAIR`]; on a left-to-right page Arabic, U+0600..U+077F (D8..DD),
-/// U+08A0..U+08FF (E0) and U+FB50..U+FEFF (EF).
-const fn stops(dir: Dir) -> [u8; 256] {
-    let mut table = [PLAIN; 256];
+/// [`Scan`] for every byte, on a page written in `dir`. [`Scan::MayStart`] for
+/// the bytes a character of the foreign script can start with (any ASCII
+/// byte or lead byte starts a character): on a right-to-left page Latin,
+/// ASCII letters and U+00C0..U+024F (lead bytes C3..C9); on a left-to-right
+/// page Arabic, U+0600..U+077F (D8..DD), U+08A0..U+08FF (E0) and
+/// U+FB50..U+FEFF (EF). [`Scan::ArabicPair`] for D8..DB on a right-to-left page.
+const fn scan_table(dir: Dir) -> [Scan; 256] {
+    let mut table = [Scan::Plain; 256];
     let mut b = 0;
     while b < 256 {
         let byte = b as u8;
-        table[b] = if SPECIAL_BYTES[b] {
-            SPECIAL
-        } else if match dir {
+        let may_start = match dir {
             Dir::Rtl => byte.is_ascii_alphabetic() || (byte >= 0xC3 && byte <= 0xC9),
             Dir::Ltr => (byte >= 0xD8 && byte <= 0xDD) || byte == 0xE0 || byte == 0xEF,
-        } {
-            MAY_START
+        };
+        table[b] = if SPECIAL_BYTES[b] {
+            Scan::Special
+        } else if may_start {
+            Scan::MayStart
         } else if matches!(dir, Dir::Rtl) && byte >= 0xD8 && byte <= 0xDB {
-            ARABIC_PAIR
+            Scan::ArabicPair
         } else {
-            PLAIN
+            Scan::Plain
         };
         b += 1;
     }
     table
 }
 
-const RTL_STOPS: [u8; 256] = stops(Dir::Rtl);
-const LTR_STOPS: [u8; 256] = stops(Dir::Ltr);
+const RTL_SCAN: [Scan; 256] = scan_table(Dir::Rtl);
+const LTR_SCAN: [Scan; 256] = scan_table(Dir::Ltr);
 
 /// Escapes `text` and isolates runs written in the other direction's script.
 pub fn isolate(text: &str, dir: Dir) -> String {
@@ -138,9 +137,9 @@ pub fn isolate(text: &str, dir: Dir) -> String {
 
 /// [`isolate`], appending to `out`.
 pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
-    let (foreign, stops): (fn(char) -> bool, &[u8; 256]) = match dir {
-        Dir::Rtl => (is_latin, &RTL_STOPS),
-        Dir::Ltr => (is_arabic, &LTR_STOPS),
+    let (foreign, scan): (fn(char) -> bool, &[Scan; 256]) = match dir {
+        Dir::Rtl => (is_latin, &RTL_SCAN),
+        Dir::Ltr => (is_arabic, &LTR_SCAN),
     };
     let (open, close) = match dir {
         Dir::Rtl => ("<bdi>", "</bdi>"),
@@ -151,17 +150,17 @@ pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
     let bytes = text.as_bytes();
     let (mut copied, mut at) = (0, 0);
     while let Some(&b) = bytes.get(at) {
-        match stops[usize::from(b)] {
-            PLAIN => at += 1,
-            ARABIC_PAIR => at += 2,
-            SPECIAL => {
+        match scan[usize::from(b)] {
+            Scan::Plain => at += 1,
+            Scan::ArabicPair => at += 2,
+            Scan::Special => {
                 out.push_str(&text[copied..at]); // `b` is ASCII: a character boundary
                 out.push_str(entity(b).unwrap_or_default());
                 at += 1;
                 copied = at;
             }
-            _ if !foreign(text[at..].chars().next().unwrap_or_default()) => at += 1,
-            _ => {
+            Scan::MayStart if !foreign(text[at..].chars().next().unwrap_or_default()) => at += 1,
+            Scan::MayStart => {
                 out.push_str(&text[copied..at]);
                 let run = &text[at..];
                 // A run ends on a letter or digit, never on trailing spaces or punctuation.
@@ -381,7 +380,7 @@ mod tests {
         }
     }
 
-    /// The five characters, one at a time, as the character after them is.
+    /// Each of the five characters replaced on its own, one character at a time.
     fn escape_reference(s: &str) -> String {
         s.chars()
             .map(|c| match c {

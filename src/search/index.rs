@@ -121,23 +121,15 @@ pub fn text_shard(k: usize, chunk: &[Document]) -> String {
 /// and `\` escaped with a backslash, control characters as `\n`, `\t`, …
 /// or `\u00XX`, everything else as it is. Eight bytes are tested at a time
 /// for one that needs escaping: in the texts, nearly none does.
-pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether a byte of `w` is below 0x20, or is `"` or `\` (exact for "any").
-    let needs_escape = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
-        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
-        (below_space | quote | backslash) & HIGHS != 0
-    };
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    use crate::text::{has_byte, has_byte_below, word_at};
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let (mut copied, mut at) = (0, 0);
     while at < bytes.len() {
-        if let Some(word) = bytes.get(at..at + 8)
-            && !needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        if let Some(w) = word_at(bytes, at)
+            && !(has_byte_below(w, 0x20) | has_byte(w, b'"') | has_byte(w, b'\\'))
         {
             at += 8;
             continue;
@@ -341,7 +333,7 @@ impl<'w> Index<'w> {
         out.extend_from_slice(b",\"shards\":");
         json(&mut out, &shards);
         out.extend_from_slice(b"};\n");
-        // Only UTF-8 went in: strings from serde_json, ASCII around them.
+        // Only UTF-8 went in: strings from serde_json and push_json_str, ASCII around them.
         crate::load::utf8_string(out).unwrap_or_default()
     }
 }

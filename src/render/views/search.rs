@@ -388,6 +388,48 @@ mod tests {
         }
     }
 
+    /// Every language gets, under its own name, the shard its own documents
+    /// make at each place, whichever language made the bytes: here `ar` and
+    /// `fr` agree at shard 0 and `en` does not, all agree at shard 1, and `fr`
+    /// has no shard 2. Each file is put once; the bytes are kept for the memo alone.
+    #[test]
+    fn every_language_gets_the_shards_of_its_own_documents() {
+        use crate::model::{Dir, Language};
+        let langs: Vec<Language> =
+            ["ar", "en", "fr"].iter().map(|c| Language { code: c.to_string(), dir: Dir::of(c) }).collect();
+        let place = |k: usize, text: &str| -> Vec<Document> {
+            (0..SHARD_SIZE).map(|i| doc(&[format!("{text} {k} {i}").as_str()])).collect()
+        };
+        let ar = [place(0, "نص"), place(1, "مشترك"), place(2, "أخير")].concat();
+        let en = [place(0, "آخر"), place(1, "مشترك"), place(2, "أخير")].concat();
+        let fr = [place(0, "نص"), place(1, "مشترك")].concat();
+        for keep in [false, true] {
+            let todo: Vec<ToMake> = langs
+                .iter()
+                .zip([&ar, &en, &fr])
+                .map(|(lang, docs)| ToMake { lang, key: keep.then_some(0), docs: docs.clone() })
+                .collect();
+            let put_files = std::sync::Mutex::new(Vec::new());
+            let put = |path: String, bytes: Vec<u8>| put_files.lock().unwrap().push((path, bytes));
+            let shards = add_shards(&todo, &put, keep);
+            let mut expected_files = Vec::new();
+            for (t, made) in todo.iter().zip(&shards) {
+                let chunks: Vec<&[Document]> = t.docs.chunks(SHARD_SIZE).collect();
+                assert_eq!(made.len(), chunks.len(), "{}", t.lang.code);
+                for (k, ((target, kept), chunk)) in made.iter().zip(chunks).enumerate() {
+                    let own = script_file(&format!("search-{}-text-{k}", t.lang.code), index::text_shard(k, chunk));
+                    assert_eq!(target, &own.0, "{} {k}", t.lang.code);
+                    assert_eq!(kept.as_ref(), keep.then_some(&own.1), "{} {k}", t.lang.code);
+                    expected_files.push(own);
+                }
+            }
+            let mut files = put_files.into_inner().unwrap();
+            files.sort();
+            expected_files.sort();
+            assert_eq!(files, expected_files, "each file put once, with its bytes");
+        }
+    }
+
     /// A shard is made once for two languages only when their documents there
     /// have the same passages: the same texts with the same anchors.
     #[test]

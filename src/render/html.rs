@@ -150,8 +150,14 @@ pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
     let bytes = text.as_bytes();
     let (mut copied, mut at) = (0, 0);
     while let Some(&b) = bytes.get(at) {
-        match scan[usize::from(b)] {
-            Scan::Plain => at += 1,
+        // Plain bytes are tested for first: as the match's first arm alone,
+        // the loop took a fifth more instructions (callgrind).
+        let class = scan[usize::from(b)];
+        if class == Scan::Plain {
+            at += 1;
+            continue;
+        }
+        match class {
             Scan::ArabicPair => at += 2,
             Scan::Special => {
                 out.push_str(&text[copied..at]); // `b` is ASCII: a character boundary
@@ -172,6 +178,7 @@ pub fn isolate_into(out: &mut String, text: &str, dir: Dir) {
                 at += end;
                 copied = at;
             }
+            Scan::Plain => at += 1, // tested above
         }
     }
     out.push_str(&text[copied..]);

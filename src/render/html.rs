@@ -17,21 +17,38 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`], appending to `out`: the runs between special characters are copied whole.
 pub fn escape_into(out: &mut String, s: &str) {
+    escaped_pieces(s).for_each(|piece| out.push_str(piece));
+}
+
+/// `s` escaped, in pieces: the runs between the five special characters as
+/// they are (some may be empty), each followed by the entity that replaces
+/// its special character. Our escaping and Tera's (`values::escape_html`)
+/// both write these.
+pub fn escaped_pieces(s: &str) -> impl Iterator<Item = &str> {
     let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut at = next_special(bytes, 0);
-    while let Some(&b) = bytes.get(at) {
-        out.push_str(&s[start..at]); // `b` is ASCII: a character boundary
-        out.push_str(entity(b).unwrap_or_default());
-        start = at + 1;
-        at = next_special(bytes, start);
-    }
-    out.push_str(&s[start..]);
+    let (mut start, mut entity_next) = (Some(0), None);
+    std::iter::from_fn(move || {
+        if let Some(entity) = entity_next.take() {
+            return Some(entity);
+        }
+        let from = start?;
+        let at = next_special(bytes, from);
+        match bytes.get(at) {
+            Some(&b) => {
+                (start, entity_next) = (Some(at + 1), entity(b));
+                Some(&s[from..at]) // `b` is ASCII: a character boundary
+            }
+            None => {
+                start = None;
+                Some(&s[from..])
+            }
+        }
+    })
 }
 
 /// The place of the first byte at or after `from` that [`entity`] replaces,
 /// or `bytes.len()`. Eight bytes are tested at a time: most texts have none.
-pub fn next_special(bytes: &[u8], from: usize) -> usize {
+fn next_special(bytes: &[u8], from: usize) -> usize {
     use crate::text::{has_byte, word_at};
     let mut at = from;
     while let Some(w) = word_at(bytes, at) {

@@ -60,16 +60,7 @@ pub fn hash(v: &Value, h: &mut impl Hasher) {
 /// Tera's escaping, byte for byte (`&<>"'`), writing the runs between special
 /// characters whole instead of one byte at a time.
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    let mut at = super::html::next_special(bytes, 0);
-    while let Some(&b) = bytes.get(at) {
-        out.write_all(&bytes[start..at])?;
-        out.write_all(super::html::entity(b).unwrap_or_default().as_bytes())?;
-        start = at + 1;
-        at = super::html::next_special(bytes, start);
-    }
-    out.write_all(&bytes[start..])
+    super::html::escaped_pieces(input).try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
 #[cfg(test)]

@@ -72,9 +72,12 @@ pub struct Document {
 
 /// A field as the scripts store it: `[lang, text]` or `[lang, text, anchor]`.
 fn field_row(f: &Field) -> Vec<&str> {
-    let mut row = vec![f.lang.as_str(), &*f.text];
-    row.extend(f.anchor.as_deref());
-    row
+    field_cells(f).collect()
+}
+
+/// The cells of [`field_row`], without a list to hold them.
+fn field_cells(f: &Field) -> impl Iterator<Item = &str> {
+    [f.lang.as_str(), &*f.text].into_iter().chain(f.anchor.as_deref())
 }
 
 /// The text shards of `docs`: shard k holds the passages of documents
@@ -102,7 +105,7 @@ pub fn text_shard(k: usize, chunk: &[Document]) -> String {
         out.extend_from_slice(b"\":[");
         for (j, f) in d.passages.iter().enumerate() {
             out.extend_from_slice(if j > 0 { b",[" } else { b"[" });
-            for (m, text) in field_row(f).into_iter().enumerate() {
+            for (m, text) in field_cells(f).enumerate() {
                 if m > 0 {
                     out.push(b',');
                 }

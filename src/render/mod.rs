@@ -98,6 +98,9 @@ pub struct PageSpec<'a> {
     pub alternates: Vec<(&'a Language, String)>,
     /// Page-specific context, built on demand.
     pub context: PageContext<'a>,
+    /// One item of a section (an article, topic or entity): there are many,
+    /// each quick to render. The other pages list a whole section or more.
+    pub item: bool,
 }
 
 /// What rendering keeps between runs: each page's fingerprint (a hash of its
@@ -334,9 +337,6 @@ impl Prepared {
             return None; // before the search indexes, which hold their memo while they are built
         }
         let r = self.renderer();
-        // A one-off build's search files reach `sink` while they are made; kept ones are sent here.
-        let search = &self.search_into(Some(sink)).files;
-        self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), bytes.clone()));
         // Pages are listed first (cheap), then each one's context is built,
         // fingerprinted, rendered, handed to `sink` and dropped on any core:
         // memory holds the view models and bytes of the pages being rendered,
@@ -345,6 +345,40 @@ impl Prepared {
         type Done = (Option<u64>, Result<bool, Diagnostic>);
         let pages = views::all_pages(&r);
         let last = &*memo; // read by every page; written once all are done
+        let render = |list: &[usize]| -> Option<Vec<(usize, Done)>> {
+            list.par_iter()
+                // One output buffer per rayon job, reused page after page: a page is
+                // rendered into it, then copied out at its exact size.
+                .map_init(Vec::new, |buffer, &i| {
+                    if stop() {
+                        return None;
+                    }
+                    let page = &pages[i];
+                    let context = page.context.build();
+                    let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
+                    let previous = last
+                        .previous
+                        .get(&page.path)
+                        .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
+                    let result = match previous {
+                        Some(bytes) => Ok((bytes.clone(), false)),
+                        None => r.render_page(page, context, buffer).map(|html| (html, true)),
+                    };
+                    let result = result.map(|(bytes, fresh)| {
+                        sink(page.path.clone(), bytes);
+                        fresh
+                    });
+                    Some((i, (print, result)))
+                })
+                .collect()
+        };
+        // The search pages name the index files, made first; every other page is
+        // rendered while they are made, its work filling what the indexes leave
+        // of the cores. Pages that list a section or more go first: they take
+        // longest, and the cores finish together on short item pages.
+        let (waiting, mut now): (Vec<usize>, Vec<usize>) =
+            (0..pages.len()).partition(|&i| views::search::names_indexes(&pages[i]));
+        now.sort_by_key(|&i| pages[i].item); // stable: in their order otherwise
         // The feeds and the sitemap read the site and the page list, not the
         // pages' bytes: they are made beside the pages, not after them.
         let feeds_and_sitemap = || {
@@ -352,39 +386,14 @@ impl Prepared {
             langs.into_par_iter().for_each(|(lang, path)| sink(path, feeds::atom(&r, lang).into_bytes()));
             sink(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
         };
-        let (done, ()): (Option<Vec<Done>>, ()) = rayon::join(
-            || {
-                pages
-                    .par_iter()
-                    // One output buffer per rayon job, reused page after page: a page is
-                    // rendered into it, then copied out at its exact size.
-                    .map_init(Vec::new, |buffer, page| {
-                        if stop() {
-                            return None;
-                        }
-                        let context = page.context.build();
-                        let print = last.keep.then(|| r.fingerprint(page, &context, self.theme_key));
-                        let previous = last
-                            .previous
-                            .get(&page.path)
-                            .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
-                        let result = match previous {
-                            Some(bytes) => Ok((bytes.clone(), false)),
-                            None => r.render_page(page, context, buffer).map(|html| (html, true)),
-                        };
-                        Some((
-                            print,
-                            result.map(|(bytes, fresh)| {
-                                sink(page.path.clone(), bytes);
-                                fresh
-                            }),
-                        ))
-                    })
-                    .collect()
-            },
-            feeds_and_sitemap,
-        );
-        let done = done?;
+        // A one-off build's search files reach `sink` while they are made; kept ones are sent after.
+        let (search, (rendered, ())) =
+            rayon::join(|| &self.search_into(Some(sink)).files, || rayon::join(|| render(&now), feeds_and_sitemap));
+        self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), bytes.clone()));
+        let mut done = rendered?;
+        done.extend(render(&waiting)?);
+        done.sort_unstable_by_key(|(i, _)| *i);
+        let done = done.into_iter().map(|(_, d)| d);
         let mut diags = Vec::new();
         let mut fingerprints = HashMap::default();
         let mut rendered = 0;
@@ -624,5 +633,36 @@ impl<'a> Renderer<'a> {
             )
             .with_hint("fix the template; the previous site is left as it was")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::incremental::Memo;
+    use crate::site::Drafts;
+
+    /// [`super::Prepared::render_into`] renders every page but the search pages
+    /// while the search indexes are being made: a page that asked for them
+    /// then would wait on the stage it runs inside of. No other page asks.
+    #[test]
+    fn only_the_search_pages_ask_for_the_search_files() {
+        let tmp = crate::testing::valid_project();
+        let mut memo = Memo::once(false);
+        let mode = crate::snapshot::Mode::Live(&tmp.path().join("site"));
+        let (prepared, diags) = crate::pipeline::prepare_with(tmp.path(), Drafts::Include, mode, &mut memo);
+        let prepared = prepared.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
+        let r = prepared.renderer();
+        let pages = super::views::all_pages(&r);
+        let (search, others): (Vec<_>, Vec<_>) = pages.iter().partition(|p| super::views::search::names_indexes(p));
+        assert_eq!(search.len(), prepared.site.languages.len(), "one search page per language");
+        for page in others {
+            r.render_page(page, page.context.build(), &mut Vec::new()).expect("renders");
+        }
+        assert!(prepared.search.get().is_none(), "a page other than the search pages asked for the search files");
+        let page = search[0];
+        let html = r.render_page(page, page.context.build(), &mut Vec::new()).expect("renders");
+        assert!(prepared.search.get().is_some(), "the search page names the index, so it asks for it");
+        let index = &prepared.search.get().unwrap().names[&format!("search-{}.js", page.lang.code)];
+        assert!(String::from_utf8_lossy(&html).contains(index.rsplit('/').next().unwrap()));
     }
 }

@@ -106,6 +106,7 @@ fn changes_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         lang,
         alternates: everywhere(r, CHANGES),
         context: PageContext::Json(Box::new(move || changes_context(r, lang))),
+        item: false,
     }
 }
 

@@ -99,6 +99,7 @@ fn section_of<'r>(
         lang,
         alternates: everywhere(r, rest),
         context,
+        item: false,
     }
 }
 
@@ -147,6 +148,7 @@ pub fn item<'r>(
         lang,
         alternates: everywhere(r, rest),
         context: PageContext::Tera(context),
+        item: true,
     }
 }
 
@@ -280,6 +282,7 @@ fn home<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         crumbs: vec![],
         alternates: everywhere(r, "index.html"),
         context: PageContext::Tera(Box::new(move || home_context(r, lang))),
+        item: false,
     }
 }
 
@@ -357,6 +360,7 @@ fn free_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
             context: PageContext::Tera(Box::new(move || {
                 map([("body", Value::from(super::markdown::to_html(body, lang.dir)))])
             })),
+            item: false,
         });
     }
     pages
@@ -373,6 +377,7 @@ pub fn landing<'r>(r: &'r Renderer) -> PageSpec<'r> {
         crumbs: vec![],
         alternates: vec![],
         context: PageContext::Tera(Box::new(move || landing_context(r))),
+        item: false,
     }
 }
 

@@ -23,6 +23,15 @@ use std::sync::Arc;
 /// Where the search page is, under a language folder.
 const PAGE: &str = "search/index.html";
 
+/// The search page's template.
+const TEMPLATE: &str = "search.html";
+
+/// Whether `page` is a search page: the one page that names the index files,
+/// so it cannot be rendered before they are made.
+pub fn names_indexes(page: &PageSpec) -> bool {
+    page.template == TEMPLATE
+}
+
 const NAME_WEIGHT: u32 = 6;
 const KEY_POINT_WEIGHT: u32 = 3;
 const SUMMARY_WEIGHT: u32 = 2;
@@ -362,7 +371,7 @@ pub fn search_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
             "entities": href(&here, &path(lang, "entities/index.html")),
         })
     };
-    section(r, lang, PAGE, "search.html", "nav_search", Box::new(context))
+    section(r, lang, PAGE, TEMPLATE, "nav_search", Box::new(context))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::lexicon::{LEXICON, contains_phrase, starts_with_word};
-use super::text::{ScriptCounts, clean_and_count, fold, is_letter, split_spaces};
+use super::text::{ScriptCounts, clean_fold_and_count, fold, is_letter, split_spaces};
 
 /// Longest line, in words, that can still be a heading.
 pub(crate) const MAX_HEADING_WORDS: usize = 14;
@@ -97,8 +97,7 @@ static CLOSING_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"\(([^()]{1,60})\)\
 
 /// Analyses one raw line on its own.
 pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
-    let (text, scripts) = clean_and_count(raw);
-    let folded = fold(&text);
+    let (text, folded, scripts) = clean_fold_and_count(raw);
     let (mut words, mut stops) = (0, 0); // one pass over the tokens for both counts
     let stopwords = &LEXICON.stopwords;
     for w in split_spaces(&folded) {

@@ -110,6 +110,117 @@ pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
     (out, counts)
 }
 
+/// A raw line cleaned ([`clean_and_count`]), and the cleaned line folded
+/// ([`fold`]), in one pass over the characters: cleaning keeps characters as
+/// they are, so each kept one is folded as it is kept. Runs of Arabic letters
+/// that fold to themselves, with single spaces between them, are the same in
+/// both and copied to both at once. A line with presentation forms (which
+/// [`fold`] normalizes as a whole first) is cleaned and folded in turn.
+pub(crate) fn clean_fold_and_count(raw: &str) -> (String, String, ScriptCounts) {
+    let bytes = raw.as_bytes();
+    // Presentation forms (U+FB50..U+FEFF) are three bytes led by 0xEF: most lines have none.
+    if memchr::memchr(0xEF, bytes).is_some() {
+        let (text, counts) = clean_and_count(raw);
+        let folded = fold(&text);
+        return (text, folded, counts);
+    }
+    let known = &*KNOWN;
+    let (both, same) = (&*ARABIC_BOTH, &*ARABIC_LETTER_SAME);
+    let mut text = String::with_capacity(raw.len());
+    let mut folded = String::with_capacity(raw.len());
+    let mut counts = ScriptCounts::default();
+    // A space to write before the next character each output keeps.
+    let (mut clean_space, mut fold_space) = (false, false);
+    let mut at = 0;
+    while let Some(c) = raw[at..].chars().next() {
+        let start = at;
+        at += c.len_utf8();
+        let k = known.get(c as usize).copied().unwrap_or_else(|| Known::of(c));
+        match k.clean {
+            Clean::Stripped => continue,
+            Clean::Space => {
+                clean_space = true;
+                continue;
+            }
+            Clean::Kept => {}
+        }
+        if clean_space && !text.is_empty() {
+            text.push(' ');
+            fold_space = true; // the cleaned line's space, which folding keeps pending too
+        }
+        clean_space = false;
+        text.push_str(&raw[start..at]);
+        counts.bump(k.count);
+        let f = match k.fold {
+            Fold::Drop => continue,
+            Fold::Space => {
+                fold_space = true;
+                continue;
+            }
+            Fold::Push(f) => Some(f),
+            Fold::General => fold_char(c),
+        };
+        let Some(f) = f else { continue };
+        if f == ' ' {
+            fold_space = true;
+            continue;
+        }
+        if fold_space && !folded.is_empty() {
+            folded.push(' ');
+        }
+        fold_space = false;
+        if matches!(k.fold, Fold::Push(_)) {
+            folded.push(f);
+        } else {
+            folded.extend(f.to_lowercase());
+        }
+        // Both outputs are not empty and have no space pending: the Arabic
+        // letters and marks that follow, each with at most one plain space
+        // before a letter, go to both as they are while they fold to
+        // themselves; one that folds to another, or a mark folding drops,
+        // goes to each its way.
+        let mut run = at;
+        loop {
+            // Most of a line: a letter that folds to itself, after a plain space or not.
+            if same.starts_at(bytes, at) {
+                at += 2;
+                counts.arabic += 1;
+                continue;
+            }
+            if bytes.get(at) == Some(&b' ') && same.starts_at(bytes, at + 1) {
+                at += 3;
+                counts.arabic += 1;
+                continue;
+            }
+            let (space, (fold, arabic)) = match both.at(bytes, at) {
+                (Low::Other, _) if bytes.get(at) == Some(&b' ') => (1, both.at(bytes, at + 1)),
+                slot => (0, slot),
+            };
+            let end = at + space + 2;
+            match fold {
+                Low::Same => {}
+                Low::Folds(f) => {
+                    text.push_str(&raw[run..end]);
+                    folded.push_str(&raw[run..end - 2]);
+                    folded.push(f);
+                    run = end;
+                }
+                Low::Dropped if space == 0 => {
+                    text.push_str(&raw[run..end]);
+                    folded.push_str(&raw[run..at]);
+                    run = end;
+                }
+                Low::Dropped | Low::Other => break,
+            }
+            at = end;
+            counts.arabic += usize::from(arabic);
+        }
+        text.push_str(&raw[run..at]);
+        folded.push_str(&raw[run..at]);
+    }
+    (text, folded, counts)
+}
+
 /// What cleaning does with a character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Clean {
@@ -208,6 +319,12 @@ struct Known {
     fold: Fold,
 }
 
+impl Known {
+    fn of(c: char) -> Known {
+        Known { clean: Clean::of(c), count: Count::of(c), fold: Fold::of(c) }
+    }
+}
+
 /// [`Known`] for every character below U+0700: ASCII, Latin and the Arabic
 /// block, nearly all of the input. Worked out once by the general functions,
 /// so the table and the general path cannot disagree; a lookup replaces a
@@ -215,8 +332,7 @@ struct Known {
 static KNOWN: std::sync::LazyLock<Vec<Known>> = std::sync::LazyLock::new(|| {
     (0..0x0700u32)
         .map(|u| {
-            let c = char::from_u32(u).unwrap_or(' '); // no surrogates below U+D800
-            Known { clean: Clean::of(c), count: Count::of(c), fold: Fold::of(c) }
+            Known::of(char::from_u32(u).unwrap_or(' ')) // no surrogates below U+D800
         })
         .collect()
 });
@@ -304,6 +420,40 @@ static ARABIC_FOLDS: std::sync::LazyLock<LowFolds> = std::sync::LazyLock::new(||
         Fold::Push(f) => Low::Folds(f),
         Fold::Drop => Low::Dropped,
         Fold::Space | Fold::General => Low::Other,
+    })
+});
+
+/// What [`clean_fold_and_count`]'s fast loop does with each character of
+/// U+0600..U+067F: what folding does with it ([`Low::Other`]: the loop stops)
+/// and whether it counts as an Arabic letter. The loop takes the characters
+/// cleaning keeps and counts as Arabic letters or not at all (marks), so it
+/// only adds to the Arabic count.
+struct LowBoth([(Low, bool); LOW_SLOTS]);
+
+impl LowBoth {
+    #[inline]
+    fn at(&self, bytes: &[u8], at: usize) -> (Low, bool) {
+        low_index(bytes, at).map_or((Low::Other, false), |i| self.0[i])
+    }
+}
+
+static ARABIC_BOTH: std::sync::LazyLock<LowBoth> = std::sync::LazyLock::new(|| {
+    let folds = &*ARABIC_FOLDS;
+    LowBoth(std::array::from_fn(|i| {
+        let Some(c) = low_char(i) else { return (Low::Other, false) };
+        let k = KNOWN[c as usize];
+        let taken = k.clean == Clean::Kept && matches!(k.count, Count::Arabic | Count::None);
+        (if taken { folds.0[i] } else { Low::Other }, k.count == Count::Arabic)
+    }))
+});
+
+/// The Arabic letters of U+0600..U+067F that cleaning keeps and folding leaves
+/// as they are: [`clean_fold_and_count`]'s fastest path.
+static ARABIC_LETTER_SAME: std::sync::LazyLock<LowArabic> = std::sync::LazyLock::new(|| {
+    let both = &*ARABIC_BOTH;
+    LowArabic::of(|c| {
+        let mut utf8 = [0; 2];
+        both.at(c.encode_utf8(&mut utf8).as_bytes(), 0) == (Low::Same, true)
     })
 });
 
@@ -729,6 +879,33 @@ mod tests {
         #[test]
         fn split_spaces_is_split_on_a_space(text in "[ a\u{0627}\u{0628}\t]{0,20}") {
             proptest::prop_assert!(split_spaces(&text).eq(text.split(' ')));
+        }
+    }
+
+    /// [`clean_fold_and_count`] as the two passes it replaces.
+    fn clean_then_fold(raw: &str) -> (String, String, ScriptCounts) {
+        let (text, counts) = clean_and_count(raw);
+        let folded = fold(&text);
+        (text, folded, counts)
+    }
+
+    #[test]
+    fn one_pass_cleans_and_folds_as_two_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("ب{c}ب {c}ب"), format!(" {c}\u{200B} ب{c} a{c}\t"), format!("ب ب{c}")]
+            {
+                assert_eq!(clean_fold_and_count(&text), clean_then_fold(&text), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Arabic letters that fold to themselves or to another, marks,
+        /// tatweel, digits and punctuation between single and double spaces
+        /// of several kinds, with controls, Latin and other scripts.
+        #[test]
+        fn one_pass_cleans_and_folds_as_two(text in "(?:[\u{0600}-\u{06FF}\u{0621}-\u{064A}\u{0621}-\u{064A} \t\u{A0}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{0}-\u{1F}a-zA-Z0-9.,:«»\u{00C0}-\u{024F}\u{0391}-\u{03C9}\u{0750}-\u{077F}\u{FB50}-\u{FEFF}]|  ?){0,60}") {
+            proptest::prop_assert_eq!(clean_fold_and_count(&text), clean_then_fold(&text));
         }
     }
 

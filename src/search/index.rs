@@ -170,8 +170,11 @@ const HEX: [u8; 16] = *b"0123456789abcdef";
 pub struct Weights {
     /// The terms, one after another.
     text: String,
-    /// Each term's end in `text`, and its weight.
-    terms: Vec<(usize, u32)>,
+    /// Each term's end in `text`, and its weight: four bytes each, not eight
+    /// and four (padded to sixteen), for the terms of every document are held
+    /// at once (37 MB at 10,000 articles). One document's distinct terms are
+    /// far from 4 GiB.
+    terms: Vec<(u32, u32)>,
 }
 
 impl Weights {
@@ -179,6 +182,7 @@ impl Weights {
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         let mut start = 0;
         self.terms.iter().map(move |&(end, weight)| {
+            let end = end as usize;
             let term = &self.text[start..end];
             start = end;
             (term, weight)
@@ -233,7 +237,7 @@ fn sum<'t>(texts: impl Iterator<Item = (&'t str, u32)>) -> Weights {
     };
     for (term, weight) in weights {
         out.text.push_str(&term);
-        out.terms.push((out.text.len(), weight));
+        out.terms.push((out.text.len() as u32, weight));
     }
     out
 }

@@ -373,7 +373,12 @@ pub fn prepare_with(
         || {
             let stage = Instant::now();
             let key_of = |slug: &str| extractions.get(slug).map(|e| e.key);
-            let site = Site::from_project_with(&project, &documents, drafts, &key_of, body_memo);
+            // The site's entities are the project's: their mention finder is made beside the model.
+            let entities = project.entities.iter().map(|(slug, e)| (slug, &*e.value));
+            let (site, ()) = rayon::join(
+                || Site::from_project_with(&project, &documents, drafts, &key_of, body_memo),
+                || link_memo.prepare_finder(entities),
+            );
             let model = site.map(|site| {
                 let links = link::link_with(&site, link_memo);
                 (site, links)

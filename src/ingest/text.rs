@@ -54,76 +54,32 @@ fn is_stripped(c: char) -> bool {
 /// Cleans one raw line: invisible controls stripped, spaces unified and collapsed, trimmed.
 #[cfg(test)]
 pub(crate) fn clean_line(raw: &str) -> String {
-    clean_and_count(raw).0
+    clean_fold_and_count(raw).0
 }
 
-/// [`clean_line`] and the [`ScriptCounts::of`] its result, in the one pass over
-/// the characters: what is stripped or turned into a space is neither a letter
-/// nor a digit, so counting the kept characters counts the cleaned line.
-/// Kept characters are copied a run at a time, not one by one, and characters
-/// below U+0700 are classified by [`KNOWN`].
-pub(crate) fn clean_and_count(raw: &str) -> (String, ScriptCounts) {
-    let known = &*KNOWN;
-    let mut out = String::with_capacity(raw.len());
-    let mut counts = ScriptCounts::default();
-    let mut pending_space = false;
-    let letters = &*ARABIC_LETTER_KEPT;
-    let bytes = raw.as_bytes();
-    let mut run = 0; // start of the kept characters not yet copied to `out`
-    let mut at = 0;
-    while let Some(c) = raw[at..].chars().next() {
-        let (clean, count) = match known.get(c as usize) {
-            Some(k) => (k.clean, k.count),
-            None => (Clean::of(c), Count::of(c)),
-        };
-        if clean != Clean::Kept {
-            out.push_str(&raw[run..at]);
-            at += c.len_utf8();
-            run = at;
-            pending_space |= clean == Clean::Space;
-            continue;
-        }
-        if pending_space {
-            // Everything kept before the space is in `out` already.
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-        }
-        counts.bump(count);
-        at += c.len_utf8();
-        // Kept Arabic letters of U+0600..U+067F, and a single plain space before
-        // one, most of a line: in a tight loop. The space is copied as it is:
-        // the character before it is kept, and so is the one after.
-        loop {
-            if letters.starts_at(bytes, at) {
-                at += 2;
-            } else if bytes.get(at) == Some(&b' ') && letters.starts_at(bytes, at + 1) {
-                at += 3;
-            } else {
-                break;
-            }
-            counts.arabic += 1;
-        }
-    }
-    out.push_str(&raw[run..]);
-    (out, counts)
-}
-
-/// A raw line cleaned ([`clean_and_count`]), and the cleaned line folded
-/// ([`fold`]), in one pass over the characters: cleaning keeps characters as
-/// they are, so each kept one is folded as it is kept. Runs of Arabic letters
-/// that fold to themselves, with single spaces between them, are the same in
-/// both and copied to both at once. A line with presentation forms (which
-/// [`fold`] normalizes as a whole first) is cleaned and folded in turn.
+/// A raw line cleaned ([`clean_line`]: invisible controls stripped, spaces
+/// unified and collapsed, trimmed), the cleaned line folded ([`fold`]), and
+/// the [`ScriptCounts::of`] the cleaned line, in one pass over the
+/// characters: cleaning keeps characters as they are, so each kept one is
+/// counted and folded as it is kept (what is stripped or turned into a space
+/// is neither a letter nor a digit). Runs of Arabic letters that fold to
+/// themselves, with single spaces between them, are the same in both lines
+/// and copied to both at once; other characters below U+0700 are classified
+/// by [`KNOWN`].
 pub(crate) fn clean_fold_and_count(raw: &str) -> (String, String, ScriptCounts) {
-    let bytes = raw.as_bytes();
-    // Presentation forms (U+FB50..U+FEFF) are three bytes led by 0xEF: most lines have none.
-    if memchr::memchr(0xEF, bytes).is_some() {
-        let (text, counts) = clean_and_count(raw);
+    let (text, folded, counts) = clean_fold_and_count_by_character(raw);
+    // Presentation forms (U+FB50..U+FEFF, three bytes led by 0xEF), which
+    // `fold` normalizes over the whole line first: most lines have none.
+    if memchr::memchr(0xEF, raw.as_bytes()).is_some() {
         let folded = fold(&text);
         return (text, folded, counts);
     }
+    (text, folded, counts)
+}
+
+/// [`clean_fold_and_count`] with each character folded on its own.
+fn clean_fold_and_count_by_character(raw: &str) -> (String, String, ScriptCounts) {
+    let bytes = raw.as_bytes();
     let known = &*KNOWN;
     let (both, same) = (&*ARABIC_BOTH, &*ARABIC_LETTER_SAME);
     let mut text = String::with_capacity(raw.len());
@@ -454,15 +410,6 @@ static ARABIC_LETTER_SAME: std::sync::LazyLock<LowArabic> = std::sync::LazyLock:
     LowArabic::of(|c| {
         let mut utf8 = [0; 2];
         both.at(c.encode_utf8(&mut utf8).as_bytes(), 0) == (Low::Same, true)
-    })
-});
-
-/// The characters of U+0600..U+067F that cleaning keeps and counts as Arabic
-/// letters: [`clean_and_count`]'s fast path.
-static ARABIC_LETTER_KEPT: std::sync::LazyLock<LowArabic> = std::sync::LazyLock::new(|| {
-    LowArabic::of(|c| {
-        let k = KNOWN[c as usize];
-        k.clean == Clean::Kept && k.count == Count::Arabic
     })
 });
 
@@ -837,7 +784,7 @@ mod tests {
         }
     }
 
-    /// Cleaning as first written, character by character: the oracle for [`clean_and_count`].
+    /// Cleaning as first written, character by character: the oracle for [`clean_fold_and_count`]'s cleaned line.
     fn clean_reference(raw: &str) -> String {
         let mut out = String::with_capacity(raw.len());
         let mut pending_space = false;
@@ -872,7 +819,7 @@ mod tests {
 
         #[test]
         fn counting_while_cleaning_counts_the_cleaned_line(text in "[\u{0600}-\u{06FF} \t\u{A0}\u{200B}-\u{200F}\u{202A}-\u{202E}a-zA-Z0-9\u{0660}-\u{0669}\u{00C0}-\u{024F}\u{0391}-\u{03C9}\u{FB50}-\u{FEFF}]{0,40}") {
-            let (cleaned, counts) = clean_and_count(&text);
+            let (cleaned, _, counts) = clean_fold_and_count(&text);
             proptest::prop_assert_eq!(counts, ScriptCounts::of(&cleaned));
         }
 
@@ -882,15 +829,15 @@ mod tests {
         }
     }
 
-    /// [`clean_fold_and_count`] as the two passes it replaces.
+    /// [`clean_fold_and_count`] as the oracles say: cleaned, counted, then folded, one character at a time.
     fn clean_then_fold(raw: &str) -> (String, String, ScriptCounts) {
-        let (text, counts) = clean_and_count(raw);
-        let folded = fold(&text);
+        let text = clean_reference(raw);
+        let (folded, counts) = (fold_reference(&text), ScriptCounts::of(&text));
         (text, folded, counts)
     }
 
     #[test]
-    fn one_pass_cleans_and_folds_as_two_for_every_character() {
+    fn one_pass_cleans_counts_and_folds_as_the_oracles_for_every_character() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             for text in [format!("{c}"), format!("ب{c}ب {c}ب"), format!(" {c}\u{200B} ب{c} a{c}\t"), format!("ب ب{c}")]
             {
@@ -904,7 +851,7 @@ mod tests {
         /// tatweel, digits and punctuation between single and double spaces
         /// of several kinds, with controls, Latin and other scripts.
         #[test]
-        fn one_pass_cleans_and_folds_as_two(text in "(?:[\u{0600}-\u{06FF}\u{0621}-\u{064A}\u{0621}-\u{064A} \t\u{A0}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{0}-\u{1F}a-zA-Z0-9.,:«»\u{00C0}-\u{024F}\u{0391}-\u{03C9}\u{0750}-\u{077F}\u{FB50}-\u{FEFF}]|  ?){0,60}") {
+        fn one_pass_cleans_counts_and_folds_as_the_oracles(text in "(?:[\u{0600}-\u{06FF}\u{0621}-\u{064A}\u{0621}-\u{064A} \t\u{A0}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{0}-\u{1F}a-zA-Z0-9.,:«»\u{00C0}-\u{024F}\u{0391}-\u{03C9}\u{0750}-\u{077F}\u{FB50}-\u{FEFF}]|  ?){0,60}") {
             proptest::prop_assert_eq!(clean_fold_and_count(&text), clean_then_fold(&text));
         }
     }

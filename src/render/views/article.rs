@@ -135,11 +135,14 @@ fn original_blocks(r: &Renderer, a: &Article, lang: &Language, here: &str, dir: 
     for spot in r.links.figure_spots[&a.slug].iter().chain(&r.links.event_spots[&a.slug]).flatten() {
         marks.entry(spot.passage.as_str()).or_default().push(Span::Mark { range: spot.range.clone() });
     }
+    // Every mention links to `<entities>/<slug>/index.html`, the same prefix on the whole page.
+    let entities = href(here, &path(lang, "entities/"));
     let passage = |p: &Passage| {
         let mut spans: Vec<Span> = marks.get(p.id.as_str()).cloned().unwrap_or_default();
         for m in mentions.get(&p.id).into_iter().flatten() {
-            let target = path(lang, &format!("entities/{}/index.html", m.entity));
-            spans.push(Span::Link { range: m.range.clone(), href: href(here, &target) });
+            let mut target = String::with_capacity(entities.len() + m.entity.len() + 11);
+            target.extend([entities.as_str(), &m.entity, "/index.html"]);
+            spans.push(Span::Link { range: m.range.clone(), href: target });
         }
         map([("id", string(&p.id)), ("html", Value::from(annotate(&p.text, &spans, dir)))])
     };

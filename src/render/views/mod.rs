@@ -255,7 +255,12 @@ const CARD_PARTIAL: &str = "partials/card.html";
 
 /// A link from page `from` to site path `to`.
 pub fn href(from: &str, to: &str) -> String {
-    format!("{}{to}", super::root_of(from))
+    // `root_of(from)` and `to` in one string: made for every link of every page.
+    let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
+    let mut out = String::with_capacity(3 * depth + to.len());
+    (0..depth).for_each(|_| out.push_str("../"));
+    out.push_str(to);
+    out
 }
 
 /// Every page of one language. Listing them is cheap: each page's context is
@@ -407,4 +412,15 @@ pub fn not_found<'r>(r: &'r Renderer) -> PageSpec<'r> {
     page.template = "404.html";
     page.title = r.string(page.lang, "not_found");
     page
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// A link is the way up to the site's root from the page, then the target.
+        #[test]
+        fn href_climbs_to_the_root_then_down(from in "[a-z/]{0,12}", to in "[a-z/#]{0,8}") {
+            proptest::prop_assert_eq!(super::href(&from, &to), format!("{}{to}", crate::render::root_of(&from)));
+        }
+    }
 }

@@ -82,7 +82,7 @@ pub struct MentionFinder {
 impl MentionFinder {
     /// Builds one automaton over every spelling of every entity.
     pub fn new(site: &Site) -> MentionFinder {
-        MentionFinder::reusing(site.entities.iter().map(|(slug, e)| (slug, &**e)), None)
+        MentionFinder::reusing(entities_of(site), None)
     }
 
     /// [`MentionFinder::new`] for `entities` (slug, file), taking the automaton
@@ -215,6 +215,11 @@ pub struct LinkMemo {
     tables: Option<(u64, Tables)>,
 }
 
+/// The site's entities as [`MentionFinder::reusing`] takes them: (slug, file).
+fn entities_of(site: &Site) -> impl Iterator<Item = (&String, &EntityFile)> {
+    site.entities.iter().map(|(slug, e)| (slug, &**e))
+}
+
 impl LinkMemo {
     /// Makes (or keeps) the mention finder of the site's `entities` ahead of
     /// [`link_with`], which then reuses its automaton: the automaton depends
@@ -280,7 +285,7 @@ pub fn link(site: &Site) -> Links {
 /// [`link`], reusing from `memo` the links of every article whose inputs are
 /// unchanged, and leaving in it this run's.
 pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
-    let finder = MentionFinder::reusing(site.entities.iter().map(|(slug, e)| (slug, &**e)), memo.finder.take());
+    let finder = MentionFinder::reusing(entities_of(site), memo.finder.take());
     // Articles are linked independently, in parallel; the merge below keeps their order.
     let previous = std::mem::take(&mut memo.articles);
     let per_article: Vec<(u64, Arc<ArticleLinks>)> = site

@@ -5,7 +5,7 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::locate::Locator;
-use crate::load::{Loaded, Project, is_valid_slug};
+use crate::load::{Loaded, Project, Seed, is_valid_slug};
 use crate::model::{ArticleFile, LineRange, Localized, PartialDate};
 use crate::text::fold;
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,11 +111,7 @@ pub fn validate_with(
     bodies: &BTreeMap<String, impl AsRef<str> + Sync>,
     memo: &mut ValidateMemo,
 ) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
     let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
-    if let Some(site) = &project.site {
-        check_site(site, &mut diags);
-    }
     let context = context_key(project, &langs);
     let mut previous = std::mem::take(&mut memo.articles);
     if memo.context != context {
@@ -143,9 +139,8 @@ pub fn validate_with(
             .par_iter()
             .map(|(article, kept)| {
                 kept.clone().unwrap_or_else(|| {
-                    let mut found = Vec::new();
-                    Checker { project, langs: &langs, diags: &mut found }.article(article, bodies);
-                    found
+                    let seed = project.seeds.get(&article.value.seed);
+                    validate_article(project, article, seed, bodies.get(&article.slug).map(AsRef::as_ref))
                 })
             })
             .collect();
@@ -157,7 +152,37 @@ pub fn validate_with(
         }
         found
     };
-    diags.extend(per_article.into_iter().flatten());
+    let mut diags: Vec<Diagnostic> = per_article.into_iter().flatten().collect();
+    diags.extend(validate_rest(project));
+    diags
+}
+
+/// The checks of one article's file, against its seed (`None` when it could
+/// not be read) and its kept body (`None` when the seed was not ingested),
+/// which its quotes are looked up in: what [`validate`] finds in the file.
+/// `check` runs them as each seed is read and ingested, so that neither the
+/// seeds nor the bodies are all held at once ([`validate_rest`] does the rest).
+pub fn validate_article(
+    project: &Project,
+    article: &Loaded<ArticleFile>,
+    seed: Option<&Seed>,
+    body: Option<&str>,
+) -> Vec<Diagnostic> {
+    let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
+    let mut found = Vec::new();
+    Checker { project, langs: &langs, diags: &mut found }.article(article, seed, body);
+    found
+}
+
+/// What [`validate`] checks but each article's own file: the site
+/// configuration, topics, entities and pages, and articles that read the
+/// same lines of a seed (from `project.seeds`' line counts).
+pub fn validate_rest(project: &Project) -> Vec<Diagnostic> {
+    let langs: Vec<&str> = project.languages.iter().map(|l| l.code.as_str()).collect();
+    let mut diags = Vec::new();
+    if let Some(site) = &project.site {
+        check_site(site, &mut diags);
+    }
     let mut out = Checker { project, langs: &langs, diags: &mut diags };
     for topic in project.topics.values() {
         let at = At { path: &topic.path, locator: &topic.locator };
@@ -329,10 +354,10 @@ impl Checker<'_> {
         self.diags.push(at.error(field, format!("unknown {kind} '{slug}'")).with_hint(hint));
     }
 
-    fn article(&mut self, article: &Loaded<ArticleFile>, bodies: &BTreeMap<String, impl AsRef<str>>) {
+    fn article(&mut self, article: &Loaded<ArticleFile>, seed: Option<&Seed>, body: Option<&str>) {
         let a = &article.value;
         let at = At { path: &article.path, locator: &article.locator };
-        self.seed_reference(&at, &a.seed);
+        self.seed_reference(&at, &a.seed, seed.is_some());
         if a.draft && a.date.trim().is_empty() {
             self.diags.push(
                 at.warning("date", "draft has no date yet: it is left out even with --drafts")
@@ -373,9 +398,9 @@ impl Checker<'_> {
                 self.reference(&at, &format!("related[{i}]"), ("article", "articles"), slug, &p.articles);
             }
         }
-        let range_ok = self.line_range(&at, a);
+        let range_ok = self.line_range(&at, a, seed);
         // With a broken range the body is not this article's: quotes are checked once it is fixed.
-        let body = bodies.get(&article.slug).filter(|_| range_ok).map(|b| Body::new(b.as_ref()));
+        let body = body.filter(|_| range_ok).map(Body::new);
         for (i, f) in a.figures.iter().enumerate() {
             let field = format!("figures[{i}]");
             if !is_valid_slug(&f.metric) {
@@ -427,7 +452,7 @@ impl Checker<'_> {
     }
 
     /// Checks `lines:` against the seed; false when it is unusable.
-    fn line_range(&mut self, at: &At, a: &crate::model::ArticleFile) -> bool {
+    fn line_range(&mut self, at: &At, a: &crate::model::ArticleFile, seed: Option<&Seed>) -> bool {
         let Some(text) = &a.lines else { return true };
         let Some(range) = LineRange::parse(text) else {
             self.diags.push(at.error("lines", format!("invalid line range '{text}'")).with_hint(
@@ -435,7 +460,7 @@ impl Checker<'_> {
             ));
             return false;
         };
-        let Some(seed) = self.project.seeds.get(&a.seed) else { return true }; // reported by seed_reference
+        let Some(seed) = seed else { return true }; // reported by seed_reference
         let count = seed.lines;
         if range.to > count {
             self.diags.push(
@@ -462,8 +487,9 @@ impl Checker<'_> {
         }
     }
 
-    fn seed_reference(&mut self, at: &At, seed: &str) {
-        if self.project.seeds.contains_key(seed) {
+    /// `loaded`: whether the seed was read and decoded.
+    fn seed_reference(&mut self, at: &At, seed: &str, loaded: bool) {
+        if loaded {
             return;
         }
         if seed.contains('/') || seed.contains('\\') || seed.starts_with('.') || seed.is_empty() {

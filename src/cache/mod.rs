@@ -190,6 +190,19 @@ impl IngestCache {
         Some(slot.stored.clone())
     }
 
+    /// Where the entry for `key` is, if a previous run left one, without
+    /// marking it kept: readers on every core look, then [`Self::keep`] marks.
+    pub fn peek(&self, key: &Key) -> Option<Stored> {
+        self.slots.get(key).map(|slot| slot.stored.clone())
+    }
+
+    /// Keeps the entry for `key`, if there is one, at the next write.
+    pub fn keep(&mut self, key: &Key) {
+        if let Some(slot) = self.slots.get_mut(key) {
+            slot.used = true;
+        }
+    }
+
     /// What `check` needs of a stored entry, its head: the unmatched overrides
     /// and the body, borrowed from the file's bytes (not copied: at
     /// 10,000 articles they are tens of megabytes).

@@ -202,13 +202,21 @@ pub struct Project {
 /// The kinds of content folder and the extension their files carry.
 const FOLDERS: [(&str, &str); 4] = [("articles", "yaml"), ("topics", "yaml"), ("entities", "yaml"), ("pages", "md")];
 
-/// Reads the project at `root`. Returns what could be loaded and every problem met.
-pub fn load(root: &Path) -> (Project, Vec<Diagnostic>) {
-    load_with(root, &mut LoadCache::default())
+/// Reads the project at `root`, reading again only the files `cache` does
+/// not hold as they are now. Returns what could be loaded and every problem met.
+pub fn load_with(root: &Path, cache: &mut LoadCache) -> (Project, Vec<Diagnostic>) {
+    load_inner(root, cache, true)
 }
 
-/// [`load`], reading again only the files `cache` does not hold as they are now.
-pub fn load_with(root: &Path, cache: &mut LoadCache) -> (Project, Vec<Diagnostic>) {
+/// [`load_with`] but the seeds, and without a cache: `project.seeds` is left
+/// empty, for a caller that reads each seed with [`read_seed_file`] when it
+/// ingests it (`check`).
+pub fn load_without_seeds(root: &Path) -> (Project, Vec<Diagnostic>) {
+    load_inner(root, &mut LoadCache::default(), false)
+}
+
+/// [`load_with`]; the seeds are read only when `seeds` is set.
+fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<Diagnostic>) {
     let mut project = Project { root: root.to_path_buf(), ..Project::default() };
     let mut diags = Vec::new();
     let content = root.join("content");
@@ -238,7 +246,9 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> (Project, Vec<Diagnostic
             }
         }
     }
-    load_seeds(&mut project, &mut old, cache, &mut diags);
+    if seeds {
+        load_seeds(&mut project, &mut old, cache, &mut diags);
+    }
     (project, diags)
 }
 
@@ -609,8 +619,7 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
         .into_par_iter()
         .map(|name| {
             let reading = Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || {
-                let mut found = Vec::new();
-                (read_seed(&project.root, name, &mut found).map(Seed::new), found)
+                read_seed_file(&project.root, name)
             });
             (name.clone(), reading)
         })
@@ -625,6 +634,13 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
             project.seeds.insert(name, seed);
         }
     }
+}
+
+/// The seed `seeds/<name>` of the project at `root`, read as [`load_with`]
+/// reads it, and the problems met: `None` when it cannot be used.
+pub fn read_seed_file(root: &Path, name: &str) -> (Option<Seed>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    (read_seed(root, name, &mut found).map(Seed::new), found)
 }
 
 /// One seed's text; `None` when it cannot be used (validation reports a bad or missing name).

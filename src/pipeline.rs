@@ -146,8 +146,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
             for a in articles {
                 let body = text.as_ref().map(|text| {
                     let key = store.map(|_| cache::key(text, &a.value));
-                    let stored = key.as_ref().and_then(|k| Some((*k, store?.peek(k)?)));
-                    match stored.and_then(|(k, s)| Some((k, store?.entry(&s)?))) {
+                    match key.and_then(|k| Some((k, store?.entry(&store?.peek(&k)?)?))) {
                         Some((k, (unmatched, body))) => {
                             checked.kept.push(k);
                             (unmatched, Cow::Borrowed(body))

@@ -14,8 +14,10 @@ use tera::Value;
 /// Link to where a quote sits, from page `from`.
 pub fn spot_href(from: &str, lang: &Language, article: &str, spot: &Option<QuoteSpot>) -> Option<String> {
     spot.as_ref().map(|s| {
-        let page = path(lang, &format!("articles/{article}/index.html"));
-        if page == from { format!("#{}", s.passage) } else { format!("{}#{}", href(from, &page), s.passage) }
+        let page = [lang.code.as_str(), "/articles/", article, "/index.html"].concat();
+        let mut link = if page == from { String::new() } else { href(from, &page) };
+        link.extend(["#", s.passage.as_str()]);
+        link
     })
 }
 

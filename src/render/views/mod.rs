@@ -19,7 +19,7 @@ pub use editions::banner as edition_banner;
 
 /// Site path of a page in a language: `en/topics/index.html`.
 pub fn path(lang: &Language, rest: &str) -> String {
-    format!("{}/{rest}", lang.code)
+    [lang.code.as_str(), "/", rest].concat() // several per page: no formatting machinery
 }
 
 /// The same page in every site language.

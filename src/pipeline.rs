@@ -137,7 +137,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
         readers.entry(&a.value.seed).or_default().push(a);
     }
     let readers: Vec<_> = readers.into_iter().collect();
-    let done: Vec<SeedsChecked> = readers
+    readers
         .into_par_iter()
         .map(|(name, articles)| {
             let (mut seed, diags) = load::read_seed_file(&project.root, name);
@@ -169,17 +169,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
             checked.seeds.extend(seed.map(|seed| (name.clone(), seed)));
             checked
         })
-        .collect();
-    let mut all = SeedsChecked::default();
-    for checked in done {
-        all.seeds.extend(checked.seeds);
-        all.diags.extend(checked.diags);
-        all.fresh.extend(checked.fresh);
-        all.kept.extend(checked.kept);
-        all.ingested += checked.ingested;
-        all.articles += checked.articles;
-    }
-    all
+        .reduce(SeedsChecked::default, SeedsChecked::then)
 }
 
 /// What [`read_ingest_and_check`] gives `check`, for one seed or all.
@@ -196,6 +186,19 @@ struct SeedsChecked {
     /// How many articles were ingested anew, and how many in all.
     ingested: usize,
     articles: usize,
+}
+
+impl SeedsChecked {
+    /// What `self` and then `next` found, in that order.
+    fn then(mut self, next: SeedsChecked) -> SeedsChecked {
+        self.seeds.extend(next.seeds);
+        self.diags.extend(next.diags);
+        self.fresh.extend(next.fresh);
+        self.kept.extend(next.kept);
+        self.ingested += next.ingested;
+        self.articles += next.articles;
+        self
+    }
 }
 
 /// One article for [`extract_all`]: its slug and file, its seed's text, the

@@ -185,9 +185,9 @@ impl IngestCache {
     /// Where the entry for `key` is, if a previous run left one; it is then kept
     /// at the next write.
     pub fn take(&mut self, key: &Key) -> Option<Stored> {
-        let slot = self.slots.get_mut(key)?;
-        slot.used = true;
-        Some(slot.stored.clone())
+        let stored = self.peek(key)?;
+        self.keep(key);
+        Some(stored)
     }
 
     /// Where the entry for `key` is, if a previous run left one, without

@@ -9,7 +9,170 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Human-readable text per language code: `{ar: "…", en: "…"}`.
-pub type Localized = BTreeMap<String, String>;
+///
+/// A map of a few entries kept as one sorted list: a briefing has one of
+/// these for every title, summary, key point, figure label and event, and a
+/// `BTreeMap` node for two entries takes ~540 bytes, most of a loaded
+/// project's memory at 10,000 articles (docs/PERFORMANCE.md). It reads,
+/// iterates, compares, hashes, prints and (de)serializes as the
+/// `BTreeMap<String, String>` it replaces.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Localized {
+    /// (language code, text), sorted by code, each code once.
+    entries: Vec<(String, String)>,
+}
+
+impl Localized {
+    /// An empty map.
+    pub fn new() -> Localized {
+        Localized::default()
+    }
+
+    /// Where `code` is, or where it would go.
+    fn find(&self, code: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(code))
+    }
+
+    /// The text in language `code`.
+    pub fn get(&self, code: &str) -> Option<&String> {
+        self.find(code).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// Whether there is a text in language `code`.
+    pub fn contains_key(&self, code: &str) -> bool {
+        self.find(code).is_ok()
+    }
+
+    /// Sets the text in language `code`; gives the one it replaces.
+    pub fn insert(&mut self, code: String, text: String) -> Option<String> {
+        match self.find(&code) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, text)),
+            Err(i) => {
+                self.entries.insert(i, (code, text));
+                None
+            }
+        }
+    }
+
+    /// (code, text) in code order.
+    pub fn iter(&self) -> Iter<'_> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The codes, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// The texts, in code order.
+    pub fn values(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// How many languages have a text.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no language has a text.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// [`Localized::iter`]'s iterator.
+pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&(String, String)) -> (&String, &String)>;
+
+impl<'a> IntoIterator for &'a Localized {
+    type Item = (&'a String, &'a String);
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for Localized {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl FromIterator<(String, String)> for Localized {
+    /// Later entries replace earlier ones with the same code, as in a map.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(items: I) -> Localized {
+        let mut map = Localized::new();
+        for (code, text) in items {
+            map.insert(code, text);
+        }
+        map
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for Localized {
+    fn from(items: [(String, String); N]) -> Localized {
+        items.into_iter().collect()
+    }
+}
+
+impl std::ops::Index<&str> for Localized {
+    type Output = String;
+
+    /// The text in language `code`; panics when there is none, as a map does.
+    fn index(&self, code: &str) -> &String {
+        self.get(code).unwrap_or_else(|| panic!("no text in '{code}'"))
+    }
+}
+
+impl fmt::Debug for Localized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl std::hash::Hash for Localized {
+    /// As a `BTreeMap` hashes: its length, then each entry.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for entry in self {
+            entry.hash(state);
+        }
+    }
+}
+
+impl serde::Serialize for Localized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    /// A map of strings, as a `BTreeMap<String, String>` reads one (a later
+    /// duplicate code replaces the earlier text), with the same errors.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Localized, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Localized;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Localized, A::Error> {
+                // Most have two languages: room for them, not the four a growing list starts with.
+                let mut map = Localized { entries: Vec::with_capacity(access.size_hint().unwrap_or(2).min(16)) };
+                while let Some((code, text)) = access.next_entry::<String, String>()? {
+                    map.insert(code, text);
+                }
+                Ok(map)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 
 /// Text direction of a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -522,5 +685,73 @@ mod tests {
     fn numbers_are_accepted_as_text() {
         let f: Figure = serde_yaml::from_str("metric: m\nvalue: 80\nas_of: 2025\nlabel: {en: x}\n").unwrap();
         assert_eq!((f.value.as_str(), f.as_of.as_deref()), ("80", Some("2025")));
+    }
+
+    /// The same YAML read as a `Localized` and as the `BTreeMap` it
+    /// replaces: the same entries, or the same error at the same place.
+    fn read_as_map(yaml: &str) -> (Result<Localized, String>, Result<BTreeMap<String, String>, String>) {
+        (
+            serde_yaml::from_str::<Localized>(yaml).map_err(|e| e.to_string()),
+            serde_yaml::from_str::<BTreeMap<String, String>>(yaml).map_err(|e| e.to_string()),
+        )
+    }
+
+    #[test]
+    fn localized_reads_as_a_map_of_strings_does() {
+        let inputs = [
+            "{en: Title, ar: عنوان}",
+            "ar: عنوان\nen: Title\n",
+            "{}",
+            "{fr: a, en: b, ar: c, de: d, es: e}",
+            "{en: first, en: second}",
+            "{en: 12, ar: 2025-10-18}",
+            "{en: true}",
+            "{en: ~}",
+            "{en: [a, b]}",
+            "{en: {x: y}}",
+            "just text",
+            "[en, ar]",
+            "",
+            "~",
+            "{? [a]: b}",
+        ];
+        for yaml in inputs {
+            let (ours, map) = read_as_map(yaml);
+            match (&ours, &map) {
+                (Ok(ours), Ok(map)) => {
+                    let entries: Vec<(&String, &String)> = ours.iter().collect();
+                    assert_eq!(entries, map.iter().collect::<Vec<_>>(), "{yaml}");
+                    assert_eq!(format!("{ours:?}"), format!("{map:?}"), "{yaml}");
+                    assert_eq!(serde_json::to_string(ours).unwrap(), serde_json::to_string(map).unwrap());
+                    let hash = |v: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        v(&mut h);
+                        std::hash::Hasher::finish(&h)
+                    };
+                    use std::hash::Hash;
+                    assert_eq!(hash(&|h| ours.hash(h)), hash(&|h| map.hash(h)), "{yaml}");
+                }
+                (Err(ours), Err(map)) => assert_eq!(ours, map, "{yaml}"),
+                _ => panic!("{yaml}: {ours:?} against {map:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn localized_keeps_one_text_per_code_in_code_order() {
+        let mut map = Localized::new();
+        assert_eq!(map.insert("en".into(), "b".into()), None);
+        assert_eq!(map.insert("ar".into(), "a".into()), None);
+        assert_eq!(map.insert("en".into(), "c".into()), Some("b".into()));
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["ar", "en"]);
+        assert_eq!(map.values().collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!((map.get("en"), map.get("fr"), map.len()), (Some(&"c".to_string()), None, 2));
+        assert!(map.contains_key("ar") && !map.contains_key("a"));
+        let collected: Localized =
+            [("en", "x"), ("ar", "y"), ("en", "z")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(
+            collected.iter().collect::<Vec<_>>(),
+            [(&"ar".to_string(), &"y".to_string()), (&"en".to_string(), &"z".to_string())]
+        );
     }
 }

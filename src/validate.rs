@@ -317,7 +317,7 @@ impl Checker<'_> {
             }
         }
         for lang in self.langs {
-            match text.get(*lang) {
+            match text.get(lang) {
                 Some(t) if !t.trim().is_empty() => {}
                 _ => self.diags.push(
                     at.warning(field, format!("{field} is not translated into '{lang}'"))

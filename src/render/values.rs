@@ -7,10 +7,16 @@ use tera::Value;
 use tera::value::ValueKind;
 
 /// A map value from its fields. Tera makes its own map from any map it is
-/// given, hashing every key again with a newly seeded hasher: the fields go
-/// through a small sorted map, which needs neither, rather than a Tera map.
+/// given, hashing every key again: the fields go into a Tera map, hashed
+/// twice, rather than through a `BTreeMap`, which sorted them (a string
+/// comparison each), built and took apart a tree node, and was hashed into
+/// Tera's map all the same (4 % of a build's instructions at 10,000 articles).
 pub fn map<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
-    Value::from(std::collections::BTreeMap::from(fields))
+    let mut map = tera::Map::with_capacity(N);
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
 }
 
 /// A list value.

@@ -6,6 +6,7 @@
 //! grows with the text, not with text × entities.
 
 use crate::model::EntityFile;
+use crate::search::index::{Weights, folded_passage_weights};
 use crate::site::{Article, Passage, Site};
 use crate::text::{fold, fold_with_map};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -54,6 +55,10 @@ pub struct Links {
     pub entity_articles: Arc<BTreeMap<String, Vec<(String, usize)>>>,
     /// entity → co-occurring entities with the number of shared articles, most first.
     pub cooccurring: Arc<BTreeMap<String, Vec<(String, usize)>>>,
+    /// article → the search terms of its passages with their weights, counted
+    /// from the folded text mentions are found in: the search indexes need
+    /// not fold the original texts again.
+    pub passage_weights: HashMap<String, Arc<Weights>>,
 }
 
 /// The tables of [`Links`] that gather across articles.
@@ -252,6 +257,7 @@ struct ArticleLinks {
     counts: BTreeMap<String, usize>,
     figure_spots: Vec<Option<QuoteSpot>>,
     event_spots: Vec<Option<QuoteSpot>>,
+    passage_weights: Arc<Weights>,
 }
 
 /// Mentions and quote spots of one article: its passages are folded once for both.
@@ -274,6 +280,7 @@ fn link_article(finder: &MentionFinder, a: &Article) -> ArticleLinks {
         counts,
         figure_spots: a.meta.figures.iter().map(|f| spot(&f.quote)).collect(),
         event_spots: a.meta.events.iter().map(|e| spot(&e.quote)).collect(),
+        passage_weights: Arc::new(folded_passage_weights(passages.iter().map(|p| p.folded.as_str()))),
     }
 }
 
@@ -315,6 +322,7 @@ pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
         links.mentions.insert(a.slug.clone(), found.mentions.clone());
         links.figure_spots.insert(a.slug.clone(), found.figure_spots.clone());
         links.event_spots.insert(a.slug.clone(), found.event_spots.clone());
+        links.passage_weights.insert(a.slug.clone(), found.passage_weights.clone());
         memo.articles.insert(*key, found.clone());
     }
     let key = tables_key(&site.articles, &counts);

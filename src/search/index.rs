@@ -54,7 +54,7 @@ pub struct Field {
 }
 
 /// One search result to be: an article, a topic or an entity.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// Kind, as the reader reads it ("Article", "Person").
     pub kind: String,
@@ -68,6 +68,17 @@ pub struct Document {
     pub fields: Vec<Field>,
     /// Searched texts stored in text shards (the original text, passage by passage).
     pub passages: Vec<Field>,
+    /// The [`passage_weights`] of `passages`, when they were counted before
+    /// (an article's, as its passages were linked): made of the passages, so
+    /// not part of the document's hash.
+    pub counted: Option<Arc<Weights>>,
+}
+
+impl std::hash::Hash for Document {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Document { kind, url, title_lang, title, fields, passages, counted: _ } = self;
+        (kind, url, title_lang, title, fields, passages).hash(h);
+    }
 }
 
 /// A field as the scripts store it: `[lang, text]` or `[lang, text, anchor]`.
@@ -205,11 +216,20 @@ pub fn weights(doc: &Document) -> DocWeights {
     weights_with(doc, &Arc::new(passage_weights(doc)))
 }
 
+/// How much a match in a passage (an article's original text) counts.
+pub const PASSAGE_WEIGHT: u32 = 1;
+
 /// The weights of a document's passages alone. An article's passages (its
 /// original text, most of the words) are the same in every language's index:
 /// counted once, they are shared by the languages' [`weights_with`].
 pub fn passage_weights(doc: &Document) -> Weights {
     sum(doc.passages.iter().map(|f| (&*f.text, f.weight)))
+}
+
+/// [`passage_weights`] of passages of [`PASSAGE_WEIGHT`] given folded
+/// ([`fold`]): an article's, which linking folds to find mentions in.
+pub fn folded_passage_weights<'t>(folded: impl Iterator<Item = &'t str> + Clone) -> Weights {
+    sum_folded(folded.map(|text| (text, PASSAGE_WEIGHT)))
 }
 
 /// [`weights`] of a document whose [`passage_weights`] are given.
@@ -221,14 +241,19 @@ pub fn weights_with(doc: &Document, passages: &Arc<Weights>) -> DocWeights {
 
 /// The terms of `texts`, each with its text's weight per occurrence added up.
 fn sum<'t>(texts: impl Iterator<Item = (&'t str, u32)>) -> Weights {
+    let folded: Vec<(String, u32)> = texts.map(|(text, weight)| (fold(text), weight)).collect();
+    sum_folded(folded.iter().map(|(text, weight)| (text.as_str(), *weight)))
+}
+
+/// [`sum`] of texts folded already.
+fn sum_folded<'t>(folded: impl Iterator<Item = (&'t str, u32)> + Clone) -> Weights {
     // The map borrows its keys from the folded texts: a term is copied once,
     // into the result, however often it occurs.
-    let folded: Vec<(String, u32)> = texts.map(|(text, weight)| (fold(text), weight)).collect();
     // About one new term per 16 bytes of text (words of 5 letters, 2 bytes each, repeating).
-    let expected = folded.iter().map(|(text, _)| text.len()).sum::<usize>() / 16;
+    let expected = folded.clone().map(|(text, _)| text.len()).sum::<usize>() / 16;
     let mut weights: rustc_hash::FxHashMap<Cow<str>, u32> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(expected, Default::default());
-    for (text, weight) in &folded {
+    for (text, weight) in folded {
         for_each_folded_term(text, |term| *weights.entry(term).or_insert(0) += weight);
     }
     let mut out = Weights {
@@ -429,6 +454,7 @@ mod tests {
             title: title.into(),
             fields: vec![],
             passages: vec![Field { lang: "ar".into(), text: body.into(), weight: 1, anchor: Some("p3".into()) }],
+            counted: None,
         }
     }
 
@@ -506,7 +532,30 @@ mod tests {
         }
     }
 
+    /// (term, weight) pairs in term order, to compare two [`Weights`].
+    fn sorted(w: &Weights) -> Vec<(String, u32)> {
+        let mut pairs: Vec<(String, u32)> = w.iter().map(|(t, n)| (t.to_string(), n)).collect();
+        pairs.sort();
+        pairs
+    }
+
     proptest::proptest! {
+        /// Linking counts an article's passages from the text it folded: the
+        /// same weights as the index counts from the passages themselves.
+        #[test]
+        fn passages_counted_folded_weigh_as_counted_by_the_index(
+            texts in proptest::collection::vec("[\u{0600}-\u{06FF} a-zA-Z0-9.,«»]{0,40}", 0..5),
+        ) {
+            let mut d = doc("t", "");
+            d.passages = texts
+                .iter()
+                .map(|t| Field { lang: "ar".into(), text: t.as_str().into(), weight: PASSAGE_WEIGHT, anchor: None })
+                .collect();
+            let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
+            let linked = folded_passage_weights(folded.iter().map(String::as_str));
+            proptest::prop_assert_eq!(sorted(&linked), sorted(&passage_weights(&d)));
+        }
+
         #[test]
         fn any_string_is_written_as_serde_json_writes_it(s in "(?s).{0,60}|[\u{0}-\u{7F}\u{0600}-\u{06FF}]{0,60}") {
             let mut out = Vec::new();

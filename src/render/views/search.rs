@@ -35,7 +35,7 @@ pub fn names_indexes(page: &PageSpec) -> bool {
 const NAME_WEIGHT: u32 = 6;
 const KEY_POINT_WEIGHT: u32 = 3;
 const SUMMARY_WEIGHT: u32 = 2;
-const BODY_WEIGHT: u32 = 1;
+const BODY_WEIGHT: u32 = index::PASSAGE_WEIGHT;
 
 /// Asset key of a language's index in the renderer's asset names.
 fn index_key(lang: &Language) -> String {
@@ -158,6 +158,10 @@ pub fn add_indexes(
                         let found = keep.then(|| previous.get(&key).or_else(|| made_weights.get(&key)).cloned());
                         if let Some(found) = found.flatten() {
                             return (key, found, None);
+                        }
+                        // An article's passages were counted as they were linked.
+                        if let Some(counted) = &doc.counted {
+                            return (key, Arc::new(index::weights_with(doc, counted)), None);
                         }
                         let mut h = rustc_hash::FxHasher::default();
                         doc.passages.hash(&mut h);
@@ -322,6 +326,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
                     title,
                     fields,
                     passages,
+                    counted: r.links.passage_weights.get(&a.slug).cloned(),
                 })
             })
             .collect()
@@ -335,6 +340,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
             title,
             fields: field(r, &t.summary, lang, SUMMARY_WEIGHT).into_iter().collect(),
             passages: Vec::new(),
+            counted: None,
         });
     }
     for (slug, e) in &r.site.entities {
@@ -354,6 +360,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
             title,
             fields,
             passages: Vec::new(),
+            counted: None,
         });
     }
     docs
@@ -394,6 +401,7 @@ mod tests {
                     anchor: Some("p1".into()),
                 })
                 .collect(),
+            counted: None,
         }
     }
 

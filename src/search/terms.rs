@@ -57,6 +57,18 @@ pub fn for_each_folded_term<'a>(folded: &'a str, mut f: impl FnMut(Cow<'a, str>)
             word.chars += 1;
             word.arabic &= arabic;
             word.lower &= lower;
+            if arabic {
+                // The Arabic letters that follow, most of a text, two bytes at a
+                // time: none changes what is known of the word but its length.
+                at += len;
+                while let [lead, next, ..] = bytes[at..]
+                    && is_arabic_letter_utf8(lead, next)
+                {
+                    word.chars += 1;
+                    at += 2;
+                }
+                continue;
+            }
         } else if word.chars > 0 {
             word.stems(&folded[word.start..at], &mut f);
             word.chars = 0;

@@ -16,6 +16,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 /// A rendered site: `/`-separated relative path → file content, sorted.
 pub type Output = BTreeMap<String, Vec<u8>>;
 
+/// Where the files of a site go as they are made, from any thread: (site
+/// path, bytes). A page's bytes are lent from the buffer it was rendered in:
+/// a sink that writes them out copies nothing; one that keeps them, copies them.
+pub type Sink<'s> = dyn Fn(String, std::borrow::Cow<'_, [u8]>) + Sync + 's;
+
 /// The folder inside the output that `build` never touches.
 pub const SNAPSHOTS: &str = "snapshots";
 

@@ -327,8 +327,8 @@ pub fn compile_with(
     memo: &mut Memo,
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let out = std::sync::Mutex::new(Output::new());
-    let sink = |path: String, bytes: Vec<u8>| {
-        out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+    let sink = |path: String, bytes: std::borrow::Cow<[u8]>| {
+        out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes.into_owned());
     };
     let (complete, diags) = compile_into(root, drafts, mode, memo, &sink, &|| false);
     (complete.then(|| out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)), diags)
@@ -343,7 +343,7 @@ pub fn compile_into(
     drafts: Drafts,
     mode: snapshot::Mode,
     memo: &mut Memo,
-    sink: &(dyn Fn(String, Vec<u8>) + Sync),
+    sink: &crate::output::Sink,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> (bool, Vec<Diagnostic>) {
     let started = Instant::now();
@@ -353,7 +353,7 @@ pub fn compile_into(
     };
     let stage = Instant::now();
     let pages = std::sync::atomic::AtomicUsize::new(0);
-    let counted = |path: String, bytes: Vec<u8>| {
+    let counted = |path: String, bytes: std::borrow::Cow<[u8]>| {
         if path.ends_with(".html") {
             pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
@@ -366,7 +366,8 @@ pub fn compile_into(
     memo.stats.total = started.elapsed();
     let outcome = match result {
         Ok(()) => {
-            snapshot::edition_files(prepared.extras()).into_iter().for_each(|(path, bytes)| sink(path, bytes)); // snapshot hook
+            let editions = snapshot::edition_files(prepared.extras()).into_iter();
+            editions.for_each(|(path, bytes)| sink(path, bytes.into())); // snapshot hook
             (true, diags)
         }
         Err(errors) => {
@@ -534,7 +535,7 @@ pub fn build(root: &Path, out: &Path, drafts: Drafts, cached: bool, term: &Term)
     };
     let progress = term.progress("building");
     let mut memo = Memo::once(cached);
-    let sink = |path: String, bytes: Vec<u8>| staging.put(&path, &bytes);
+    let sink = |path: String, bytes: std::borrow::Cow<[u8]>| staging.put(&path, &bytes);
     let (complete, diags) =
         compile_into(root, drafts, snapshot::Mode::Live(out), &mut memo, &sink, &|| staging.failed());
     term.detail(format!("compiled and written in {}", memo.stats));

@@ -17,12 +17,13 @@ mod views;
 use crate::diag::Diagnostic;
 use crate::link::Links;
 use crate::model::{Dir, Language, Localized};
-use crate::output::Output;
+use crate::output::{Output, Sink};
 use crate::site::Site;
 pub use crate::snapshot::Extras;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -217,7 +218,7 @@ impl Prepared {
     /// [`Self::search`]; when they are built now for a one-off build (not
     /// `keep_search`), their files go to `sink` as they are made instead of
     /// being kept: at 10,000 articles they are ~270 MB that nothing reads again.
-    fn search_into(&self, sink: Option<&(dyn Fn(String, Vec<u8>) + Sync)>) -> &Search {
+    fn search_into(&self, sink: Option<&Sink>) -> &Search {
         self.search.get_or_init(|| {
             let sink = sink.filter(|_| !self.keep_search);
             use std::sync::{Mutex, PoisonError};
@@ -225,7 +226,7 @@ impl Prepared {
             let put = |path: String, bytes: Vec<u8>| {
                 paths.lock().unwrap_or_else(PoisonError::into_inner).insert(path.clone());
                 match sink {
-                    Some(sink) => sink(path, bytes), // from any thread
+                    Some(sink) => sink(path, Cow::Owned(bytes)), // from any thread
                     None => drop(files.lock().unwrap_or_else(PoisonError::into_inner).insert(path, bytes)),
                 }
             };
@@ -304,7 +305,8 @@ impl Prepared {
             Some((lang, rest)) => views::page_at(&r, lang, rest)?,
             None => [views::landing(&r), views::not_found(&r)].into_iter().find(|p| p.path == path)?,
         };
-        Some(r.render_page(&page, page.context.build(), &mut Vec::new()))
+        let mut bytes = Vec::new();
+        Some(r.render_page(&page, page.context.build(), &mut bytes).map(|()| bytes))
     }
 
     /// Renders the whole site into memory, reusing from `memo` every page whose view model
@@ -315,8 +317,8 @@ impl Prepared {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Option<Result<Output, Vec<Diagnostic>>> {
         let out = std::sync::Mutex::new(Output::new());
-        let sink = |path: String, bytes: Vec<u8>| {
-            out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes);
+        let sink = |path: String, bytes: Cow<[u8]>| {
+            out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, bytes.into_owned());
         };
         let result = self.render_into(memo, stop, &sink)?;
         Some(result.map(|()| out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)))
@@ -331,7 +333,7 @@ impl Prepared {
         &self,
         memo: &mut PageMemo,
         stop: &(dyn Fn() -> bool + Sync),
-        sink: &(dyn Fn(String, Vec<u8>) + Sync),
+        sink: &Sink,
     ) -> Option<Result<(), Vec<Diagnostic>>> {
         if stop() {
             return None; // before the search indexes, which hold their memo while they are built
@@ -348,7 +350,7 @@ impl Prepared {
         let render = |list: &[usize]| -> Option<Vec<(usize, Done)>> {
             list.par_iter()
                 // One output buffer per rayon job, reused page after page: a page is
-                // rendered into it, then copied out at its exact size.
+                // rendered into it and lent to `sink`.
                 .map_init(Vec::new, |buffer, &i| {
                     if stop() {
                         return None;
@@ -361,13 +363,15 @@ impl Prepared {
                         .get(&page.path)
                         .filter(|_| print.is_some() && last.fingerprints.get(&page.path) == print.as_ref());
                     let result = match previous {
-                        Some(bytes) => Ok((bytes.clone(), false)),
-                        None => r.render_page(page, context, buffer).map(|html| (html, true)),
+                        Some(bytes) => {
+                            sink(page.path.clone(), Cow::Borrowed(bytes));
+                            Ok(false)
+                        }
+                        None => r.render_page(page, context, buffer).map(|()| {
+                            sink(page.path.clone(), Cow::Borrowed(buffer));
+                            true
+                        }),
                     };
-                    let result = result.map(|(bytes, fresh)| {
-                        sink(page.path.clone(), bytes);
-                        fresh
-                    });
                     Some((i, (print, result)))
                 })
                 .collect()
@@ -383,13 +387,13 @@ impl Prepared {
         // pages' bytes: they are made beside the pages, not after them.
         let feeds_and_sitemap = || {
             let langs: Vec<_> = self.site.languages.iter().zip(feed_paths(&self.site)).collect();
-            langs.into_par_iter().for_each(|(lang, path)| sink(path, feeds::atom(&r, lang).into_bytes()));
-            sink(SITEMAP.into(), feeds::sitemap(&r, &pages).into_bytes());
+            langs.into_par_iter().for_each(|(lang, path)| sink(path, Cow::Owned(feeds::atom(&r, lang).into_bytes())));
+            sink(SITEMAP.into(), Cow::Owned(feeds::sitemap(&r, &pages).into_bytes()));
         };
         // A one-off build's search files reach `sink` while they are made; kept ones are sent after.
         let (search, (rendered, ())) =
             rayon::join(|| &self.search_into(Some(sink)).files, || rayon::join(|| render(&now), feeds_and_sitemap));
-        self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), bytes.clone()));
+        self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), Cow::Borrowed(bytes)));
         let mut done = rendered?;
         done.extend(render(&waiting)?);
         done.sort_unstable_by_key(|(i, _)| *i);
@@ -593,7 +597,8 @@ impl<'a> Renderer<'a> {
     /// Renders `page` through `buffer` (cleared first), returning its bytes. The
     /// bytes are written straight from Tera: its `render` checks the whole page
     /// is UTF-8, which it is by construction (every piece written is a `str`).
-    fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<Vec<u8>, Diagnostic> {
+    /// Renders `page` into `buffer`, which it empties first.
+    fn render_page(&self, page: &PageSpec, context: Value, buffer: &mut Vec<u8>) -> Result<(), Diagnostic> {
         let lang = page.lang;
         let root = root_of(&page.path);
         let here = |p: &str| Value::from(format!("{root}{p}"));
@@ -624,7 +629,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("edition", &views::edition_banner(self, &page.path, lang)); // snapshot hook
         buffer.clear();
         match self.theme.tera.render_to(page.template, &ctx, &mut *buffer) {
-            Ok(()) => Ok(buffer.as_slice().to_vec()),
+            Ok(()) => Ok(()),
             Err(e) => Err(Diagnostic::error(
                 format!("templates/{}", page.template),
                 0,
@@ -660,7 +665,8 @@ mod tests {
         }
         assert!(prepared.search.get().is_none(), "a page other than the search pages asked for the search files");
         let page = search[0];
-        let html = r.render_page(page, page.context.build(), &mut Vec::new()).expect("renders");
+        let mut html = Vec::new();
+        r.render_page(page, page.context.build(), &mut html).expect("renders");
         assert!(prepared.search.get().is_some(), "the search page names the index, so it asks for it");
         let index = &prepared.search.get().unwrap().names[&format!("search-{}.js", page.lang.code)];
         assert!(String::from_utf8_lossy(&html).contains(index.rsplit('/').next().unwrap()));

@@ -14,7 +14,7 @@ use std::fmt;
 /// these for every title, summary, key point, figure label and event, and a
 /// `BTreeMap` node for two entries takes ~540 bytes, most of a loaded
 /// project's memory at 10,000 articles (docs/PERFORMANCE.md). It reads,
-/// iterates, compares, hashes, prints and (de)serializes as the
+/// iterates, compares, prints and (de)serializes as the
 /// `BTreeMap<String, String>` it replaces.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Localized {
@@ -55,7 +55,7 @@ impl Localized {
     }
 
     /// (code, text) in code order.
-    pub fn iter(&self) -> Iter<'_> {
+    pub fn iter(&self) -> Texts<'_> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
@@ -80,24 +80,16 @@ impl Localized {
     }
 }
 
-/// [`Localized::iter`]'s iterator.
-pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&(String, String)) -> (&String, &String)>;
+/// [`Localized::iter`]'s iterator: (code, text) pairs.
+pub type Texts<'a> =
+    std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&(String, String)) -> (&String, &String)>;
 
 impl<'a> IntoIterator for &'a Localized {
     type Item = (&'a String, &'a String);
-    type IntoIter = Iter<'a>;
+    type IntoIter = Texts<'a>;
 
-    fn into_iter(self) -> Iter<'a> {
+    fn into_iter(self) -> Texts<'a> {
         self.iter()
-    }
-}
-
-impl IntoIterator for Localized {
-    type Item = (String, String);
-    type IntoIter = std::vec::IntoIter<(String, String)>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
     }
 }
 
@@ -130,16 +122,6 @@ impl std::ops::Index<&str> for Localized {
 impl fmt::Debug for Localized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl std::hash::Hash for Localized {
-    /// As a `BTreeMap` hashes: its length, then each entry.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_usize(self.len());
-        for entry in self {
-            entry.hash(state);
-        }
     }
 }
 
@@ -723,13 +705,6 @@ mod tests {
                     assert_eq!(entries, map.iter().collect::<Vec<_>>(), "{yaml}");
                     assert_eq!(format!("{ours:?}"), format!("{map:?}"), "{yaml}");
                     assert_eq!(serde_json::to_string(ours).unwrap(), serde_json::to_string(map).unwrap());
-                    let hash = |v: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
-                        let mut h = std::collections::hash_map::DefaultHasher::new();
-                        v(&mut h);
-                        std::hash::Hasher::finish(&h)
-                    };
-                    use std::hash::Hash;
-                    assert_eq!(hash(&|h| ours.hash(h)), hash(&|h| map.hash(h)), "{yaml}");
                 }
                 (Err(ours), Err(map)) => assert_eq!(ours, map, "{yaml}"),
                 _ => panic!("{yaml}: {ours:?} against {map:?}"),

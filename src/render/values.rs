@@ -10,7 +10,8 @@ use tera::value::ValueKind;
 /// given, hashing every key again: the fields go into a Tera map, hashed
 /// twice, rather than through a `BTreeMap`, which sorted them (a string
 /// comparison each), built and took apart a tree node, and was hashed into
-/// Tera's map all the same (4 % of a build's instructions at 10,000 articles).
+/// Tera's map all the same (callgrind at 1,000 articles: the build's
+/// instructions 0.6 % fewer this way).
 pub fn map<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
     let mut map = tera::Map::with_capacity(N);
     for (key, value) in fields {

@@ -8,7 +8,7 @@
 use crate::model::EntityFile;
 use crate::search::index::{Weights, folded_passage_weights};
 use crate::site::{Article, Passage, Site};
-use crate::text::{fold, fold_with_map};
+use crate::text::{Offsets, fold, fold_with_offsets};
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -149,7 +149,7 @@ impl MentionFinder {
     /// Mentions in a passage, as byte ranges of its text, in order.
     pub fn find_in(&self, passage: &FoldedPassage) -> Vec<Mention> {
         let Some(ac) = &self.automaton else { return Vec::new() };
-        let (text, folded, map) = (&passage.passage.text, &passage.folded, &passage.map);
+        let (text, folded, offsets) = (&passage.passage.text, &passage.folded, &passage.offsets);
         let mut out = Vec::new();
         for m in ac.find_iter(folded) {
             let (entity, prefixes) = &self.patterns[m.pattern().as_usize()];
@@ -162,8 +162,8 @@ impl MentionFinder {
             if !prefixes.contains(&&folded[word_start..m.start()]) {
                 continue;
             }
-            let start = map[word_start];
-            let mut end = map[m.end()];
+            let start = offsets.original(word_start);
+            let mut end = offsets.original(m.end());
             // Keep diacritics that follow the last letter inside the link.
             while let Some(c) =
                 text[end..].chars().next().filter(|c| fold(&c.to_string()).is_empty() && !c.is_whitespace())
@@ -183,15 +183,15 @@ pub struct FoldedPassage<'a> {
     pub passage: &'a Passage,
     /// Its text after [`fold`].
     folded: String,
-    /// Byte offset in the original for every folded byte (see [`fold_with_map`]).
-    map: Vec<usize>,
+    /// Where its characters start in the original (see [`fold_with_offsets`]).
+    offsets: Offsets,
 }
 
 impl FoldedPassage<'_> {
     /// Folds `passage` once.
     pub fn new(passage: &Passage) -> FoldedPassage<'_> {
-        let (folded, map) = fold_with_map(&passage.text);
-        FoldedPassage { passage, folded, map }
+        let (folded, offsets) = fold_with_offsets(&passage.text);
+        FoldedPassage { passage, folded, offsets }
     }
 }
 
@@ -204,7 +204,10 @@ pub fn locate_quote(quote: &str, passages: &[FoldedPassage]) -> Option<QuoteSpot
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     passages.iter().find_map(|p| {
         let at = finder.find(p.folded.as_bytes())?;
-        Some(QuoteSpot { passage: p.passage.id.clone(), range: p.map[at]..p.map[at + needle.len()] })
+        Some(QuoteSpot {
+            passage: p.passage.id.clone(),
+            range: p.offsets.original(at)..p.offsets.original(at + needle.len()),
+        })
     })
 }
 

@@ -205,11 +205,116 @@ fn fold_general(c: char) -> impl Iterator<Item = char> {
 /// the character it came from, plus one final entry for `s.len()`. Lets a
 /// match found in folded text be marked in the original.
 pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
+    let mut map = ByteMap { map: Vec::with_capacity(s.len() + 1), bytes: s.as_bytes() };
+    let out = fold_recording(s, &mut map);
+    map.map.push(s.len());
+    (out, map.map)
+}
+
+/// Like [`fold_with_map`], with the map kept as [`Offsets`]: what the map says
+/// at every character boundary of the folded text, in a few entries per text
+/// rather than eight bytes per folded byte. What linking folds every
+/// original text with.
+pub fn fold_with_offsets(s: &str) -> (String, Offsets) {
+    let mut offsets = Offsets { stretches: Vec::new(), folded_len: 0, original_len: s.len() };
+    let out = fold_recording(s, &mut offsets);
+    offsets.folded_len = out.len();
+    (out, offsets)
+}
+
+/// Where the characters of a folded text start in the original it was folded
+/// from: the folded text in stretches whose characters each lie at the same
+/// distance from where they came from, each stretch's start (folded, original).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offsets {
+    stretches: Vec<(usize, usize)>,
+    folded_len: usize,
+    original_len: usize,
+}
+
+impl Offsets {
+    /// The byte offset in the original of the character at byte `at` of the
+    /// folded text (a character boundary), or the original's length at or
+    /// past the folded text's end: [`fold_with_map`]'s map at `at`.
+    pub fn original(&self, at: usize) -> usize {
+        if at >= self.folded_len {
+            return self.original_len;
+        }
+        let i = self.stretches.partition_point(|&(folded, _)| folded <= at);
+        let (folded, original) = self.stretches[i.saturating_sub(1)];
+        original + (at - folded)
+    }
+}
+
+/// What [`fold_recording`] tells of where the folded text's bytes came from.
+trait Record {
+    /// Folded bytes from `folded` on are the original's `from..to`, copied.
+    fn copied(&mut self, folded: usize, from: usize, to: usize);
+    /// The `len` folded bytes at `folded` came from the character at `from`.
+    fn folded(&mut self, folded: usize, from: usize, len: usize);
+    /// The folded text's last byte (a space) was taken off.
+    fn pop(&mut self);
+}
+
+/// [`fold_with_map`]'s map being made: every folded byte's original character.
+struct ByteMap<'s> {
+    map: Vec<usize>,
+    bytes: &'s [u8],
+}
+
+impl Record for ByteMap<'_> {
+    fn copied(&mut self, _: usize, from: usize, to: usize) {
+        // Each byte maps to the start of its character: a continuation byte
+        // (10xxxxxx) to the byte before's.
+        let mut start = from;
+        for at in from..to {
+            if self.bytes[at] & 0xC0 != 0x80 {
+                start = at;
+            }
+            self.map.push(start);
+        }
+    }
+
+    fn folded(&mut self, _: usize, from: usize, len: usize) {
+        self.map.extend(std::iter::repeat_n(from, len));
+    }
+
+    fn pop(&mut self) {
+        self.map.pop();
+    }
+}
+
+impl Offsets {
+    /// Starts a stretch at `folded` if the character there is not where the
+    /// current stretch puts it.
+    fn at(&mut self, folded: usize, from: usize) {
+        match self.stretches.last() {
+            Some(&(f, o)) if folded >= f && o + (folded - f) == from => {}
+            _ => self.stretches.push((folded, from)),
+        }
+    }
+}
+
+impl Record for Offsets {
+    fn copied(&mut self, folded: usize, from: usize, to: usize) {
+        if from < to {
+            self.at(folded, from); // the rest of the copy keeps the distance
+        }
+    }
+
+    fn folded(&mut self, folded: usize, from: usize, _: usize) {
+        self.at(folded, from);
+    }
+
+    fn pop(&mut self) {} // lookups at or past the end give the original's length
+}
+
+/// [`fold`], telling `record` where each folded byte came from.
+fn fold_recording(s: &str, record: &mut impl Record) -> String {
     let table = &*SIMPLE;
     let (same, low) = (&*ARABIC_SAME, &*ARABIC_FOLDS);
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut map = Vec::with_capacity(s.len() + 1);
     let mut last_space = true; // trims leading whitespace
     let mut at = 0;
     while at < bytes.len() {
@@ -222,24 +327,27 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
             let mut run = at;
             loop {
                 if same.starts_at(bytes, at) {
-                    map.extend([at, at]);
                     at += 2;
                 } else if bytes.get(at) == Some(&b' ') && same.starts_at(bytes, at + 1) {
-                    map.extend([at, at + 1, at + 1]);
                     at += 3;
                 } else {
                     match low.at(bytes, at) {
                         Low::Folds(f) => {
+                            record.copied(out.len(), run, at);
                             out.push_str(&s[run..at]);
+                            record.folded(out.len(), at, f.len_utf8());
                             out.push(f);
-                            map.extend(std::iter::repeat_n(at, f.len_utf8()));
                         }
-                        Low::Dropped => out.push_str(&s[run..at]),
+                        Low::Dropped => {
+                            record.copied(out.len(), run, at);
+                            out.push_str(&s[run..at]);
+                        }
                         Low::Same | Low::Other => break,
                     }
                     (at, run) = (at + 2, at + 2);
                 }
             }
+            record.copied(out.len(), run, at);
             out.push_str(&s[run..at]);
             last_space = false;
             continue;
@@ -247,18 +355,17 @@ pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
         let Some(c) = s[at..].chars().next() else { break };
         fold_char_at(table, c, |f| {
             if collapse(f, &mut last_space) {
+                record.folded(out.len(), at, f.len_utf8());
                 out.push(f);
-                map.extend(std::iter::repeat_n(at, f.len_utf8()));
             }
         });
         at += c.len_utf8();
     }
     if out.ends_with(' ') {
         out.pop();
-        map.pop();
+        record.pop();
     }
-    map.push(s.len());
-    (out, map)
+    out
 }
 
 #[cfg(test)]
@@ -308,6 +415,20 @@ mod tests {
             proptest::prop_assert_eq!(fold(&s), folded.clone());
             proptest::prop_assert_eq!(map.len(), folded.len() + 1);
             proptest::prop_assert_eq!((folded, map), fold_with_map_reference(&s));
+        }
+
+        /// The offsets say what the map says at every character boundary of the
+        /// folded text and at its end, on the texts of both tests around.
+        #[test]
+        fn offsets_are_the_map_at_character_boundaries(
+            s in "(?:[\u{0600}-\u{06FF} \t\na-zA-Z0-9\u{FB50}-\u{FEFF}\u{2000}-\u{2070}\u{00C0}-\u{017F}]|  ?){0,40}|(?:[\u{0621}-\u{064A}\u{064B}-\u{065F}\u{0660}-\u{0671}\u{0640}،.a\u{200F}]|  ?){0,60}",
+        ) {
+            let (folded, map) = fold_with_map(&s);
+            let (folded_too, offsets) = fold_with_offsets(&s);
+            proptest::prop_assert_eq!(&folded_too, &folded);
+            for at in (0..=folded.len()).filter(|&at| folded.is_char_boundary(at)) {
+                proptest::prop_assert_eq!(offsets.original(at), map[at], "at {} of {:?}", at, folded);
+            }
         }
 
         /// Arabic letters that fold to themselves, to another letter or to a

@@ -64,7 +64,8 @@ pub fn topic_page<'r>(r: &'r Renderer, lang: &'r Language, slug: &'r String, top
     let rest = format!("topics/{slug}/index.html");
     let title = r.plain(&topic.title, lang);
     let context = Box::new(move || topic_context(r, lang, slug, topic));
-    item(r, lang, ("nav_topics", "topics/index.html"), &rest, ("topic.html", title), context)
+    let page = item(r, lang, ("nav_topics", "topics/index.html"), &rest, ("topic.html", title), context);
+    PageSpec { lists: r.site.topic_articles(slug).count(), ..page }
 }
 
 /// One entity's page.
@@ -72,7 +73,8 @@ pub fn entity_page<'r>(r: &'r Renderer, lang: &'r Language, slug: &'r String, e:
     let rest = format!("entities/{slug}/index.html");
     let title = r.plain(&e.name, lang);
     let context = Box::new(move || entity_context(r, lang, slug, e));
-    item(r, lang, ("nav_entities", "entities/index.html"), &rest, ("entity.html", title), context)
+    let page = item(r, lang, ("nav_entities", "entities/index.html"), &rest, ("entity.html", title), context);
+    PageSpec { lists: r.links.entity_articles.get(slug).map_or(0, Vec::len), ..page }
 }
 
 /// The topic index and one page per topic.

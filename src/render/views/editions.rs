@@ -107,6 +107,7 @@ fn changes_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         alternates: everywhere(r, CHANGES),
         context: PageContext::Json(Box::new(move || changes_context(r, lang))),
         item: false,
+        lists: 0,
     }
 }
 

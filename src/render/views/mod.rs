@@ -100,6 +100,7 @@ fn section_of<'r>(
         alternates: everywhere(r, rest),
         context,
         item: false,
+        lists: 0,
     }
 }
 
@@ -149,6 +150,7 @@ pub fn item<'r>(
         alternates: everywhere(r, rest),
         context: PageContext::Tera(context),
         item: true,
+        lists: 0,
     }
 }
 
@@ -288,6 +290,7 @@ fn home<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
         alternates: everywhere(r, "index.html"),
         context: PageContext::Tera(Box::new(move || home_context(r, lang))),
         item: false,
+        lists: 0,
     }
 }
 
@@ -366,6 +369,7 @@ fn free_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
                 map([("body", Value::from(super::markdown::to_html(body, lang.dir)))])
             })),
             item: false,
+            lists: 0,
         });
     }
     pages
@@ -383,6 +387,7 @@ pub fn landing<'r>(r: &'r Renderer) -> PageSpec<'r> {
         alternates: vec![],
         context: PageContext::Tera(Box::new(move || landing_context(r))),
         item: false,
+        lists: 0,
     }
 }
 

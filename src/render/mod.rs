@@ -659,16 +659,22 @@ mod tests {
     use crate::incremental::Memo;
     use crate::site::Drafts;
 
-    /// [`super::Prepared::render_into`] renders every page but the search pages
-    /// while the search indexes are being made: a page that asked for them
-    /// then would wait on the stage it runs inside of. No other page asks.
-    #[test]
-    fn only_the_search_pages_ask_for_the_search_files() {
+    /// The test project, prepared for rendering (with the folder it is in).
+    fn prepared_fixture() -> (tempfile::TempDir, super::Prepared) {
         let tmp = crate::testing::valid_project();
         let mut memo = Memo::once(false);
         let mode = crate::snapshot::Mode::Live(&tmp.path().join("site"));
         let (prepared, diags) = crate::pipeline::prepare_with(tmp.path(), Drafts::Include, mode, &mut memo);
         let prepared = prepared.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
+        (tmp, prepared)
+    }
+
+    /// [`super::Prepared::render_into`] renders every page but the search pages
+    /// while the search indexes are being made: a page that asked for them
+    /// then would wait on the stage it runs inside of. No other page asks.
+    #[test]
+    fn only_the_search_pages_ask_for_the_search_files() {
+        let (_tmp, prepared) = prepared_fixture();
         let r = prepared.renderer();
         let pages = super::views::all_pages(&r);
         let (search, others): (Vec<_>, Vec<_>) = pages.iter().partition(|p| super::views::search::names_indexes(p));
@@ -689,11 +695,7 @@ mod tests {
     /// articles, then the rest in their order; the search pages wait.
     #[test]
     fn the_longest_pages_are_rendered_first() {
-        let tmp = crate::testing::valid_project();
-        let mut memo = Memo::once(false);
-        let mode = crate::snapshot::Mode::Live(&tmp.path().join("site"));
-        let (prepared, diags) = crate::pipeline::prepare_with(tmp.path(), Drafts::Include, mode, &mut memo);
-        let prepared = prepared.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
+        let (_tmp, prepared) = prepared_fixture();
         let r = prepared.renderer();
         let pages = super::views::all_pages(&r);
         let (now, waiting) = super::render_order(&pages);

@@ -40,7 +40,7 @@ fn fold_char(c: char) -> Option<char> {
 /// The search normalization: NFKC, no tatweel or harakat, unified alef, ya and
 /// ta marbuta, ASCII digits, lower case, whitespace collapsed to one space.
 pub fn fold(s: &str) -> String {
-    // [`fold_with_map`] without the map, which the search index, folding
+    // [`fold_with_offsets`] without the offsets, which the search index, folding
     // every text, does not need. Most characters fold to themselves: runs of
     // them are copied as they are, and only the others go one by one.
     let table = &*SIMPLE;
@@ -162,11 +162,11 @@ const DROPPED: u32 = u32::MAX;
 const GENERAL: u32 = u32::MAX - 1;
 
 /// The characters of U+0600..U+067F that fold to themselves: [`fold`]'s and
-/// [`fold_with_map`]'s fast path.
+/// [`fold_with_offsets`]'s fast path.
 static ARABIC_SAME: std::sync::LazyLock<LowArabic> =
     std::sync::LazyLock::new(|| LowArabic::of(|c| SIMPLE[c as usize] == c as u32));
 
-/// What [`fold_with_map`] does to each character of U+0600..U+067F, for its
+/// What [`fold_with_offsets`] does to each character of U+0600..U+067F, for its
 /// fast loop: a letter that folds to another (alef, ya and ta marbuta forms,
 /// digits) is written as it, a mark dropped.
 static ARABIC_FOLDS: std::sync::LazyLock<LowFolds> = std::sync::LazyLock::new(|| {
@@ -201,20 +201,9 @@ fn fold_general(c: char) -> impl Iterator<Item = char> {
     nfkc.into_iter().filter_map(fold_char).flat_map(char::to_lowercase)
 }
 
-/// Like [`fold`], and for every byte of the result the byte offset in `s` of
-/// the character it came from, plus one final entry for `s.len()`. Lets a
-/// match found in folded text be marked in the original.
-pub fn fold_with_map(s: &str) -> (String, Vec<usize>) {
-    let mut map = ByteMap { map: Vec::with_capacity(s.len() + 1), bytes: s.as_bytes() };
-    let out = fold_recording(s, &mut map);
-    map.map.push(s.len());
-    (out, map.map)
-}
-
-/// Like [`fold_with_map`], with the map kept as [`Offsets`]: what the map says
-/// at every character boundary of the folded text, in a few entries per text
-/// rather than eight bytes per folded byte. What linking folds every
-/// original text with.
+/// Like [`fold`], and where each character of the result came from in `s`
+/// (see [`Offsets`]). Lets a match found in folded text be marked in the
+/// original.
 pub fn fold_with_offsets(s: &str) -> (String, Offsets) {
     let mut offsets = Offsets { stretches: Vec::new(), folded_len: 0, original_len: s.len() };
     let out = fold_recording(s, &mut offsets);
@@ -225,7 +214,9 @@ pub fn fold_with_offsets(s: &str) -> (String, Offsets) {
 /// Where the characters of a folded text start in the original it was folded
 /// from: the folded text in stretches whose characters each lie at the same
 /// distance from where they came from, each stretch's start (folded, original).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A few entries per text, where a map of every folded byte (the tests'
+/// `fold_with_map`) takes eight bytes per byte.
+#[derive(Debug)]
 pub struct Offsets {
     stretches: Vec<(usize, usize)>,
     folded_len: usize,
@@ -235,7 +226,7 @@ pub struct Offsets {
 impl Offsets {
     /// The byte offset in the original of the character at byte `at` of the
     /// folded text (a character boundary), or the original's length at or
-    /// past the folded text's end: [`fold_with_map`]'s map at `at`.
+    /// past the folded text's end.
     pub fn original(&self, at: usize) -> usize {
         if at >= self.folded_len {
             return self.original_len;
@@ -243,6 +234,15 @@ impl Offsets {
         let i = self.stretches.partition_point(|&(folded, _)| folded <= at);
         let (folded, original) = self.stretches[i.saturating_sub(1)];
         original + (at - folded)
+    }
+
+    /// Starts a stretch at `folded` if the character there is not where the
+    /// current stretch puts it.
+    fn at(&mut self, folded: usize, from: usize) {
+        match self.stretches.last() {
+            Some(&(f, o)) if folded >= f && o + (folded - f) == from => {}
+            _ => self.stretches.push((folded, from)),
+        }
     }
 }
 
@@ -254,45 +254,6 @@ trait Record {
     fn folded(&mut self, folded: usize, from: usize, len: usize);
     /// The folded text's last byte (a space) was taken off.
     fn pop(&mut self);
-}
-
-/// [`fold_with_map`]'s map being made: every folded byte's original character.
-struct ByteMap<'s> {
-    map: Vec<usize>,
-    bytes: &'s [u8],
-}
-
-impl Record for ByteMap<'_> {
-    fn copied(&mut self, _: usize, from: usize, to: usize) {
-        // Each byte maps to the start of its character: a continuation byte
-        // (10xxxxxx) to the byte before's.
-        let mut start = from;
-        for at in from..to {
-            if self.bytes[at] & 0xC0 != 0x80 {
-                start = at;
-            }
-            self.map.push(start);
-        }
-    }
-
-    fn folded(&mut self, _: usize, from: usize, len: usize) {
-        self.map.extend(std::iter::repeat_n(from, len));
-    }
-
-    fn pop(&mut self) {
-        self.map.pop();
-    }
-}
-
-impl Offsets {
-    /// Starts a stretch at `folded` if the character there is not where the
-    /// current stretch puts it.
-    fn at(&mut self, folded: usize, from: usize) {
-        match self.stretches.last() {
-            Some(&(f, o)) if folded >= f && o + (folded - f) == from => {}
-            _ => self.stretches.push((folded, from)),
-        }
-    }
 }
 
 impl Record for Offsets {
@@ -371,6 +332,44 @@ fn fold_recording(s: &str, record: &mut impl Record) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Like [`fold`], and for every byte of the result the byte offset in `s`
+    /// of the character it came from, plus one final entry for `s.len()`:
+    /// what [`Offsets`] says at character boundaries, byte by byte.
+    fn fold_with_map(s: &str) -> (String, Vec<usize>) {
+        let mut map = ByteMap { map: Vec::with_capacity(s.len() + 1), bytes: s.as_bytes() };
+        let out = fold_recording(s, &mut map);
+        map.map.push(s.len());
+        (out, map.map)
+    }
+
+    /// [`fold_with_map`]'s map being made: every folded byte's original character.
+    struct ByteMap<'s> {
+        map: Vec<usize>,
+        bytes: &'s [u8],
+    }
+
+    impl Record for ByteMap<'_> {
+        fn copied(&mut self, _: usize, from: usize, to: usize) {
+            // Each byte maps to the start of its character: a continuation byte
+            // (10xxxxxx) to the byte before's.
+            let mut start = from;
+            for at in from..to {
+                if self.bytes[at] & 0xC0 != 0x80 {
+                    start = at;
+                }
+                self.map.push(start);
+            }
+        }
+
+        fn folded(&mut self, _: usize, from: usize, len: usize) {
+            self.map.extend(std::iter::repeat_n(from, len));
+        }
+
+        fn pop(&mut self) {
+            self.map.pop();
+        }
+    }
 
     #[test]
     fn folds_arabic_variants() {

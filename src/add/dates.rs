@@ -7,7 +7,7 @@
 //! Matching runs on folded text ([`fold`]: hamza forms unified, Arabic-Indic
 //! digits made ASCII), so `أكتوبر`, `اكتوبر` and `٢٠٢٥` need no extra entries.
 
-use crate::text::fold_with_map;
+use crate::text::fold_with_offsets;
 use regex::Regex;
 use std::fmt;
 use std::ops::Range;
@@ -147,9 +147,9 @@ impl Patterns {
 pub fn candidates(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let (folded, map) = fold_with_map(line);
+        let (folded, offsets) = fold_with_offsets(line);
         for (span, date) in in_folded(&folded) {
-            let original = line[map[span.start]..map[span.end]].trim().to_string();
+            let original = line[offsets.original(span.start)..offsets.original(span.end)].trim().to_string();
             let rest = folded.len() - span.len();
             out.push(Candidate { date, text: original, line: n + 1, dateline: rest < 30 });
         }

@@ -7,7 +7,7 @@
 //! the Arabic number words that are easy to read unambiguously. Years and the
 //! parts of dates are not figures.
 
-use crate::text::fold_with_map;
+use crate::text::fold_with_offsets;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -76,7 +76,7 @@ pub fn candidates<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<FigureCa
     let Some(p) = &*PATTERNS else { return Vec::new() };
     let mut out: Vec<FigureCandidate> = Vec::new();
     for text in blocks {
-        let (folded, map) = fold_with_map(text);
+        let (folded, offsets) = fold_with_offsets(text);
         let dates = super::dates::in_folded(&folded);
         let in_date = |at: usize| dates.iter().any(|(r, _)| r.contains(&at));
         let mut found: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
@@ -125,7 +125,7 @@ pub fn candidates<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<FigureCa
         }
         found.sort_by_key(|(at, _, _)| *at);
         for (_, span, value) in found {
-            let quote = fragment(text, map[span.start], map[span.end]);
+            let quote = fragment(text, offsets.original(span.start), offsets.original(span.end));
             let candidate = FigureCandidate { value, quote };
             if !out.contains(&candidate) {
                 out.push(candidate);

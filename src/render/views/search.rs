@@ -12,7 +12,7 @@ use crate::model::{Language, Localized};
 use crate::render::{PageSpec, Renderer};
 use crate::search::index::SHARD_SIZE;
 use crate::search::index::plain_text;
-use crate::search::index::{self, DocWeights, Weights};
+use crate::search::index::{self, DocWeights};
 use crate::search::{Document, Field, Index};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
@@ -77,9 +77,6 @@ pub struct SearchMemo {
 
 /// Weights with the hash of what they were counted from.
 type Keyed = (u64, Arc<DocWeights>);
-
-/// Passage weights with the hash of the passages they were counted from.
-type Counted = (u64, Arc<Weights>);
 
 /// Files an index adds to the output: (site path, bytes).
 type Files = Vec<(String, Vec<u8>)>;
@@ -147,37 +144,20 @@ pub fn add_indexes(
     let (shards, weights) = rayon::join(
         || add_shards(&todo, put, keep),
         || {
-            // Passage weights by the hash of the passages, shared by the languages.
-            let mut passages: rustc_hash::FxHashMap<u64, Arc<Weights>> = rustc_hash::FxHashMap::default();
             let mut all = Vec::with_capacity(todo.len());
             for ToMake { docs, key, .. } in &todo {
-                let counted: Vec<(u64, Arc<DocWeights>, Option<Counted>)> = docs
+                let weights: Vec<Keyed> = docs
                     .par_iter()
                     .map(|doc| {
                         let key = if keep { weights_key(doc) } else { 0 };
                         let found = keep.then(|| previous.get(&key).or_else(|| made_weights.get(&key)).cloned());
-                        if let Some(found) = found.flatten() {
-                            return (key, found, None);
-                        }
-                        // An article's passages were counted as they were linked.
-                        if let Some(counted) = &doc.counted {
-                            return (key, Arc::new(index::weights_with(doc, counted)), None);
-                        }
-                        let mut h = rustc_hash::FxHasher::default();
-                        doc.passages.hash(&mut h);
-                        let passage_key = h.finish();
-                        let counted = passages.get(&passage_key).cloned();
-                        let fresh = counted.is_none();
-                        let counted = counted.unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
-                        let weights = Arc::new(index::weights_with(doc, &counted));
-                        (key, weights, fresh.then_some((passage_key, counted)))
-                    })
-                    .collect();
-                let weights: Vec<Keyed> = counted
-                    .into_iter()
-                    .map(|(key, w, counted)| {
-                        passages.extend(counted);
-                        (key, w)
+                        let weights = found.flatten().unwrap_or_else(|| {
+                            // An article's passages were counted as they were linked, once
+                            // for every language; the other documents have none.
+                            let passages = doc.counted.clone().unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
+                            Arc::new(index::weights_with(doc, &passages))
+                        });
+                        (key, weights)
                     })
                     .collect();
                 if key.is_some() {

@@ -58,6 +58,10 @@ fn mentions_with_clitics_link_to_entity_pages() {
     let isis = page(&site, "en/entities/isis/index.html");
     assert!(isis.contains("../../../en/articles/ambush/index.html#p3"), "entity page links to the mention's passage");
     assert!(isis.contains("<mark>داعش</mark>"), "snippet marks the mention");
+    // The snippets are made once for both languages' pages: each links its own language's article.
+    let isis_ar = page(&site, "ar/entities/isis/index.html");
+    assert!(isis_ar.contains("../../../ar/articles/ambush/index.html#p3"), "{isis_ar}");
+    assert!(isis_ar.contains("<mark>داعش</mark>"), "{isis_ar}");
 }
 
 #[test]

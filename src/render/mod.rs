@@ -166,6 +166,8 @@ pub struct Prepared {
     cards: views::Cards,
     /// The navigation of each language and folder depth, built when first shown.
     navs: views::Navs,
+    /// What each entity's page quotes of the articles that name it, shared by its languages.
+    quotes: views::Quotes,
 }
 
 /// The order [`Prepared::render_into`] renders `pages` in: the pages to render
@@ -211,7 +213,7 @@ impl Prepared {
         let names = add_assets(&theme, &mut files);
         let strings =
             theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
-        let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
+        let (cards, navs, quotes) = (views::Cards::new(&site), views::Navs::new(&site), views::Quotes::new(&site));
         Prepared {
             site,
             links,
@@ -226,6 +228,7 @@ impl Prepared {
             strings,
             cards,
             navs,
+            quotes,
         }
     }
 
@@ -281,6 +284,7 @@ impl Prepared {
             strings: &self.strings,
             cards: &self.cards,
             navs: &self.navs,
+            quotes: &self.quotes,
         }
     }
 
@@ -498,6 +502,8 @@ pub struct Renderer<'a> {
     cards: &'a views::Cards,
     /// Navigation lists, each built once.
     navs: &'a views::Navs,
+    /// The quotes of entity pages, made once for all their languages.
+    quotes: &'a views::Quotes,
 }
 
 impl<'a> Renderer<'a> {

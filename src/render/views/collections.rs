@@ -8,7 +8,8 @@ use crate::render::html::{Span, annotate};
 use crate::render::values::{list, map, string};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, Site};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 use tera::Value;
 
 /// Topics by `order`, then slug.
@@ -149,6 +150,66 @@ fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -
     format!("{}{inner}{}", if start > 0 { "… " } else { "" }, if end < text.len() { " …" } else { "" })
 }
 
+/// What an entity's page quotes of each article in `mentioned`: up to
+/// [`SNIPPETS_PER_ARTICLE`] snippets (passage id, HTML), in reading order.
+type Quoted = Arc<Vec<Vec<(Box<str>, Value)>>>;
+
+/// The quotes of every entity's page. They come from the original texts, the
+/// same on the page of every language: the first of an entity's pages to be
+/// rendered makes them, and the last of its languages takes them away.
+pub struct Quotes {
+    slots: HashMap<String, Mutex<(Option<Quoted>, usize)>>,
+    languages: usize,
+}
+
+impl Quotes {
+    /// Empty slots for every entity of `site`.
+    pub fn new(site: &Site) -> Quotes {
+        let slots = site.entities.keys().map(|slug| (slug.clone(), Mutex::default())).collect();
+        Quotes { slots, languages: site.languages.len() }
+    }
+
+    /// The quotes of `slug`'s page, made by `make` unless another language's page made them.
+    fn get(&self, slug: &str, make: impl FnOnce() -> Quoted) -> Quoted {
+        let Some(slot) = self.slots.get(slug) else {
+            return make();
+        };
+        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let quoted = slot.0.get_or_insert_with(make).clone();
+        slot.1 += 1;
+        if slot.1 >= self.languages {
+            *slot = (None, 0);
+        }
+        quoted
+    }
+}
+
+fn quotes_of(r: &Renderer, slug: &str, mentioned: &[(String, usize)]) -> Quoted {
+    let quotes = mentioned.iter().map(|(a, _)| {
+        let Some(a) = r.site.article(a) else {
+            return Vec::new();
+        };
+        let mentions = &r.links.mentions[&a.slug];
+        // The few passages that name this entity: only they are looked up, in the article's order.
+        let naming: Vec<&str> = mentions
+            .iter()
+            .filter(|(_, found)| found.iter().any(|m| m.entity == slug))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let mut quotes = Vec::new();
+        'passages: for p in a.passages().filter(|p| naming.contains(&p.id.as_str())) {
+            for m in mentions[&p.id].iter().filter(|m| m.entity == slug) {
+                if quotes.len() == SNIPPETS_PER_ARTICLE {
+                    break 'passages;
+                }
+                quotes.push((p.id.as_str().into(), Value::from(snippet(&p.text, &m.range, a.original.dir))));
+            }
+        }
+        quotes
+    });
+    Arc::new(quotes.collect())
+}
+
 /// The entity index and one page per entity.
 pub fn entity_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>> {
     let mut pages: Vec<PageSpec> = r.site.entities.iter().map(|(slug, e)| entity_page(r, lang, slug, e)).collect();
@@ -193,31 +254,18 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
     let site = r.site;
     let here = path(lang, &format!("entities/{slug}/index.html"));
     let mentioned = r.links.entity_articles.get(slug).map(Vec::as_slice).unwrap_or_default();
+    let quoted = r.quotes.get(slug, || quotes_of(r, slug, mentioned));
     let articles: Vec<Value> = mentioned
         .iter()
-        .filter_map(|(a, n)| site.article(a).map(|x| (x, n)))
-        .map(|(a, n)| {
+        .zip(quoted.iter())
+        .filter_map(|((a, n), quotes)| site.article(a).map(|x| (x, n, quotes)))
+        .map(|(a, n, quotes)| {
             let original = &a.original;
             let page = href(&here, &path(lang, &format!("articles/{}/index.html", a.slug)));
-            let mentions = &r.links.mentions[&a.slug];
-            // The few passages that name this entity: only they are looked up, in the article's order.
-            let naming: Vec<&str> = mentions
+            let snippets = quotes
                 .iter()
-                .filter(|(_, found)| found.iter().any(|m| &m.entity == slug))
-                .map(|(id, _)| id.as_str())
+                .map(|(id, html)| map([("html", html.clone()), ("href", Value::from(format!("{page}#{id}")))]))
                 .collect();
-            let mut snippets = Vec::new();
-            'passages: for p in a.passages().filter(|p| naming.contains(&p.id.as_str())) {
-                for m in mentions[&p.id].iter().filter(|m| &m.entity == slug) {
-                    if snippets.len() == SNIPPETS_PER_ARTICLE {
-                        break 'passages;
-                    }
-                    snippets.push(map([
-                        ("html", Value::from(snippet(&p.text, &m.range, original.dir))),
-                        ("href", Value::from(format!("{page}#{}", p.id))),
-                    ]));
-                }
-            }
             map([
                 ("card", article_card(r, a, lang, &here)),
                 ("count", Value::from(*n)),
@@ -309,4 +357,30 @@ fn figures_context(r: &Renderer, lang: &Language) -> Value {
         if several { compared.push(entry) } else { single.push(entry) }
     }
     map([("compared", list(compared)), ("single", list(single))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_made_once_for_all_languages() {
+        let quotes = Quotes { slots: [("x".to_string(), Mutex::default())].into(), languages: 2 };
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Arc::new(vec![vec![("p1".into(), Value::from("<mark>q</mark>"))]])
+        };
+        let first = quotes.get("x", make);
+        let second = quotes.get("x", make);
+        assert_eq!(made.get(), 1);
+        assert!(Arc::ptr_eq(&first, &second));
+        // Both languages had them: the slot is empty again, and a next render makes them anew.
+        quotes.get("x", make);
+        assert_eq!(made.get(), 2);
+        // An entity the site does not have gets its quotes made every time.
+        quotes.get("y", make);
+        quotes.get("y", make);
+        assert_eq!(made.get(), 4);
+    }
 }

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use tera::Value;
 
 pub use article::{article_page, article_pages};
-pub use collections::{entity_page, entity_pages, figures_page, timeline_page, topic_page, topic_pages};
+pub use collections::{Quotes, entity_page, entity_pages, figures_page, timeline_page, topic_page, topic_pages};
 pub use editions::banner as edition_banner;
 
 /// Site path of a page in a language: `en/topics/index.html`.

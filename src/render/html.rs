@@ -261,6 +261,13 @@ impl Span {
 /// Renders a passage with its links and marks. Marks win: a link that would
 /// cross a mark's edge is dropped, so the HTML always nests.
 pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
+    annotate_noting(text, spans, dir, &mut Vec::new())
+}
+
+/// [`annotate`], noting in `hrefs` where each link's target starts in the
+/// HTML: what the links of every page share is written once, and each page
+/// inserts its own way to them there.
+pub fn annotate_noting(text: &str, spans: &[Span], dir: Dir, hrefs: &mut Vec<usize>) -> String {
     let marks: Vec<&Range<usize>> =
         spans.iter().filter_map(|s| if let Span::Mark { range } = s { Some(range) } else { None }).collect();
     let crosses = |r: &Range<usize>, m: &Range<usize>| {
@@ -302,6 +309,7 @@ pub fn annotate(text: &str, spans: &[Span], dir: Dir) -> String {
         match span {
             Span::Link { href, .. } => {
                 out.push_str("<a href=\"");
+                hrefs.push(out.len());
                 escape_into(&mut out, href);
                 out.push_str("\">");
                 stack.push((r.end, "</a>"));

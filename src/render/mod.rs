@@ -167,7 +167,9 @@ pub struct Prepared {
     /// The navigation of each language and folder depth, built when first shown.
     navs: views::Navs,
     /// What each entity's page quotes of the articles that name it, shared by its languages.
-    quotes: views::Quotes,
+    quotes: views::Shared<views::Quoted>,
+    /// Each article's original text, annotated once for all its pages' languages.
+    originals: views::Shared<views::Original>,
 }
 
 /// The order [`Prepared::render_into`] renders `pages` in: the pages to render
@@ -176,12 +178,20 @@ pub struct Prepared {
 /// its work filling what they leave of the cores. Pages that list a section or
 /// more go first, then the items that list most: they take longest, and the
 /// cores finish together on short item pages (at 10,000 articles, an entity
-/// page rendered last kept one core busy alone for 0.3 s). Otherwise pages
-/// keep their order.
+/// page rendered last kept one core busy alone for 0.3 s). An item's pages in
+/// every language follow each other: what they share ([`views::Shared`]) is
+/// made for the first and let go after the last. Otherwise pages keep their order.
 fn render_order(pages: &[PageSpec]) -> (Vec<usize>, Vec<usize>) {
     let (waiting, mut now): (Vec<usize>, Vec<usize>) =
         (0..pages.len()).partition(|&i| views::search::names_indexes(&pages[i]));
-    now.sort_by_key(|&i| (pages[i].item, std::cmp::Reverse(pages[i].lists))); // stable
+    // An item page's path below its language's folder: `articles/x/index.html`.
+    fn item<'p>(p: &'p PageSpec) -> Option<&'p str> {
+        p.item.then(|| p.path.split_once('/').map_or("", |(_, rest)| rest))
+    }
+    now.sort_by(|&x, &y| {
+        let (x, y) = (&pages[x], &pages[y]);
+        (x.item, std::cmp::Reverse(x.lists), item(x)).cmp(&(y.item, std::cmp::Reverse(y.lists), item(y)))
+    }); // stable
     (now, waiting)
 }
 
@@ -213,7 +223,9 @@ impl Prepared {
         let names = add_assets(&theme, &mut files);
         let strings =
             theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
-        let (cards, navs, quotes) = (views::Cards::new(&site), views::Navs::new(&site), views::Quotes::new(&site));
+        let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
+        let quotes = views::Shared::new(site.entities.keys(), site.languages.len());
+        let originals = views::Shared::new(site.articles.iter().map(|a| &a.slug), site.languages.len());
         Prepared {
             site,
             links,
@@ -229,6 +241,7 @@ impl Prepared {
             cards,
             navs,
             quotes,
+            originals,
         }
     }
 
@@ -285,6 +298,7 @@ impl Prepared {
             cards: &self.cards,
             navs: &self.navs,
             quotes: &self.quotes,
+            originals: &self.originals,
         }
     }
 
@@ -503,7 +517,9 @@ pub struct Renderer<'a> {
     /// Navigation lists, each built once.
     navs: &'a views::Navs,
     /// The quotes of entity pages, made once for all their languages.
-    quotes: &'a views::Quotes,
+    quotes: &'a views::Shared<views::Quoted>,
+    /// The original texts, annotated once for all their pages' languages.
+    originals: &'a views::Shared<views::Original>,
 }
 
 impl<'a> Renderer<'a> {
@@ -721,5 +737,16 @@ mod tests {
             items[..first_article].iter().any(entity),
             "an entity page that lists articles comes before the article pages"
         );
+        // An item's pages in every language follow each other.
+        let languages = prepared.site.languages.len();
+        assert!(languages > 1, "the fixture is bilingual");
+        for group in items.chunks(languages) {
+            let below = |p: &&super::PageSpec| p.path.split_once('/').unwrap().1.to_string();
+            assert!(
+                group.iter().all(|p| below(p) == below(&group[0])),
+                "{:?}",
+                group.iter().map(|p| &p.path).collect::<Vec<_>>()
+            );
+        }
     }
 }

@@ -3,8 +3,8 @@
 
 use super::{article_card, date, href, item, path};
 use crate::link::QuoteSpot;
-use crate::model::{Dir, Language};
-use crate::render::html::{Span, annotate, isolate};
+use crate::model::Language;
+use crate::render::html::{Span, annotate_noting, escape_into, isolate};
 use crate::render::values::{list, map, string};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, BodyBlock, Passage};
@@ -124,39 +124,84 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
                 ("lang", string(&original.code)),
                 ("dir", Value::from(original.dir.as_str())),
                 ("title", Value::from(a.original_title.as_deref().map(|t| isolate(t, original.dir)))),
-                ("blocks", list(original_blocks(r, a, lang, &here, original.dir))),
+                ("blocks", list(original_blocks(r, a, lang, &here))),
             ]),
         ),
     ])
 }
 
-/// The original text as blocks of annotated HTML.
-fn original_blocks(r: &Renderer, a: &Article, lang: &Language, here: &str, dir: Dir) -> Vec<Value> {
+/// An original passage annotated once for every language: its links lack
+/// only the way to the page language's entity folder (`../../../en/entities/`),
+/// inserted at each of `hrefs`.
+pub struct Annotated {
+    id: Value,
+    html: Value,
+    hrefs: Vec<usize>,
+}
+
+/// The original text of an article as blocks (kind, passages: one unless a list), annotated once.
+pub type Original = Vec<(&'static str, Vec<Annotated>)>;
+
+/// The original text's blocks, annotated with the marks of figures and events
+/// and links to every mentioned entity, for any page.
+fn annotate_original(r: &Renderer, a: &Article) -> Original {
+    let dir = a.original.dir;
     let mentions = &r.links.mentions[&a.slug];
     let mut marks: HashMap<&str, Vec<Span>> = HashMap::new();
     for spot in r.links.figure_spots[&a.slug].iter().chain(&r.links.event_spots[&a.slug]).flatten() {
         marks.entry(spot.passage.as_str()).or_default().push(Span::Mark { range: spot.range.clone() });
     }
-    // Every mention links to `<entities>/<slug>/index.html`, the same prefix on the whole page.
-    let entities = href(here, &path(lang, "entities/"));
     let passage = |p: &Passage| {
         let mut spans: Vec<Span> = marks.get(p.id.as_str()).cloned().unwrap_or_default();
         for m in mentions.get(&p.id).into_iter().flatten() {
-            let mut target = String::with_capacity(entities.len() + m.entity.len() + 11);
-            target.extend([entities.as_str(), &m.entity, "/index.html"]);
-            spans.push(Span::Link { range: m.range.clone(), href: target });
+            let href = [m.entity.as_str(), "/index.html"].concat();
+            spans.push(Span::Link { range: m.range.clone(), href });
         }
-        map([("id", string(&p.id)), ("html", Value::from(annotate(&p.text, &spans, dir)))])
+        let mut hrefs = Vec::new();
+        let html = Value::from(annotate_noting(&p.text, &spans, dir, &mut hrefs));
+        Annotated { id: string(&p.id), html, hrefs }
     };
     a.body
         .iter()
         .map(|b| match b {
-            BodyBlock::Heading(p) => map([("kind", Value::from("heading")), ("passage", passage(p))]),
-            BodyBlock::Paragraph(p) => map([("kind", Value::from("paragraph")), ("passage", passage(p))]),
-            BodyBlock::Quote(p) => map([("kind", Value::from("quote")), ("passage", passage(p))]),
-            BodyBlock::List(items) => {
+            BodyBlock::Heading(p) => ("heading", vec![passage(p)]),
+            BodyBlock::Paragraph(p) => ("paragraph", vec![passage(p)]),
+            BodyBlock::Quote(p) => ("quote", vec![passage(p)]),
+            BodyBlock::List(items) => ("list", items.iter().map(passage).collect()),
+        })
+        .collect()
+}
+
+/// The original text as blocks of annotated HTML, for the page at `here`.
+fn original_blocks(r: &Renderer, a: &Article, lang: &Language, here: &str) -> Vec<Value> {
+    let original = r.originals.get(&a.slug, || annotate_original(r, a));
+    // Every mention links to `<entities>/<slug>/index.html`, the same prefix on the whole page.
+    let mut entities = String::new();
+    escape_into(&mut entities, &href(here, &path(lang, "entities/")));
+    let passage = |p: &Annotated| {
+        let html = match (p.hrefs.as_slice(), p.html.as_str()) {
+            ([], _) | (_, None) => p.html.clone(),
+            (hrefs, Some(html)) => {
+                let mut out = String::with_capacity(html.len() + hrefs.len() * entities.len());
+                let mut at = 0;
+                for &i in hrefs {
+                    out.extend([&html[at..i], &entities]);
+                    at = i;
+                }
+                out.push_str(&html[at..]);
+                Value::from(out)
+            }
+        };
+        map([("id", p.id.clone()), ("html", html)])
+    };
+    original
+        .iter()
+        .map(|(kind, passages)| match (*kind, passages.as_slice()) {
+            ("list", items) => {
                 map([("kind", Value::from("list")), ("items", list(items.iter().map(passage).collect()))])
             }
+            (kind, [p]) => map([("kind", Value::from(kind)), ("passage", passage(p))]),
+            (kind, _) => unreachable!("a {kind} block holds one passage"),
         })
         .collect()
 }

@@ -8,8 +8,7 @@ use crate::render::html::{Span, annotate};
 use crate::render::values::{list, map, string};
 use crate::render::{PageSpec, Renderer};
 use crate::site::{Article, Site};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeMap;
 use tera::Value;
 
 /// Topics by `order`, then slug.
@@ -152,37 +151,8 @@ fn snippet(text: &str, range: &std::ops::Range<usize>, dir: crate::model::Dir) -
 
 /// What an entity's page quotes of each article in `mentioned`: up to
 /// [`SNIPPETS_PER_ARTICLE`] snippets (passage id, HTML), in reading order.
-type Quoted = Arc<Vec<Vec<(Box<str>, Value)>>>;
-
-/// The quotes of every entity's page. They come from the original texts, the
-/// same on the page of every language: the first of an entity's pages to be
-/// rendered makes them, and the last of its languages takes them away.
-pub struct Quotes {
-    slots: HashMap<String, Mutex<(Option<Quoted>, usize)>>,
-    languages: usize,
-}
-
-impl Quotes {
-    /// Empty slots for every entity of `site`.
-    pub fn new(site: &Site) -> Quotes {
-        let slots = site.entities.keys().map(|slug| (slug.clone(), Mutex::default())).collect();
-        Quotes { slots, languages: site.languages.len() }
-    }
-
-    /// The quotes of `slug`'s page, made by `make` unless another language's page made them.
-    fn get(&self, slug: &str, make: impl FnOnce() -> Quoted) -> Quoted {
-        let Some(slot) = self.slots.get(slug) else {
-            return make();
-        };
-        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        let quoted = slot.0.get_or_insert_with(make).clone();
-        slot.1 += 1;
-        if slot.1 >= self.languages {
-            *slot = (None, 0);
-        }
-        quoted
-    }
-}
+/// They come from the original texts, the same on the page of every language.
+pub type Quoted = Vec<Vec<(Box<str>, Value)>>;
 
 fn quotes_of(r: &Renderer, slug: &str, mentioned: &[(String, usize)]) -> Quoted {
     let quotes = mentioned.iter().map(|(a, _)| {
@@ -207,7 +177,7 @@ fn quotes_of(r: &Renderer, slug: &str, mentioned: &[(String, usize)]) -> Quoted 
         }
         quotes
     });
-    Arc::new(quotes.collect())
+    quotes.collect()
 }
 
 /// The entity index and one page per entity.
@@ -357,30 +327,4 @@ fn figures_context(r: &Renderer, lang: &Language) -> Value {
         if several { compared.push(entry) } else { single.push(entry) }
     }
     map([("compared", list(compared)), ("single", list(single))])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_are_made_once_for_all_languages() {
-        let quotes = Quotes { slots: [("x".to_string(), Mutex::default())].into(), languages: 2 };
-        let made = std::cell::Cell::new(0);
-        let make = || {
-            made.set(made.get() + 1);
-            Arc::new(vec![vec![("p1".into(), Value::from("<mark>q</mark>"))]])
-        };
-        let first = quotes.get("x", make);
-        let second = quotes.get("x", make);
-        assert_eq!(made.get(), 1);
-        assert!(Arc::ptr_eq(&first, &second));
-        // Both languages had them: the slot is empty again, and a next render makes them anew.
-        quotes.get("x", make);
-        assert_eq!(made.get(), 2);
-        // An entity the site does not have gets its quotes made every time.
-        quotes.get("y", make);
-        quotes.get("y", make);
-        assert_eq!(made.get(), 4);
-    }
 }

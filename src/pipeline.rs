@@ -427,6 +427,9 @@ pub fn prepare_with(
         // costs the kernel's zeroing: docs/PERFORMANCE.md).
         drop(documents);
         memo.extractions = Default::default();
+        // The mention finder (its automaton is ~20 MB at 10,000 articles) and
+        // each article's links as the next run would reuse them.
+        memo.links = Default::default();
     }
     (memo.stats.validate, memo.stats.link) = (validation.1, model.1);
     diags.extend(validation.0);

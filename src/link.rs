@@ -61,6 +61,10 @@ pub struct Links {
     pub passage_weights: HashMap<String, Arc<Weights>>,
 }
 
+/// At most this many articles are linked one after the other by a rayon job
+/// (see `render::PAGES_PER_JOB`).
+const ARTICLES_PER_JOB: usize = 16;
+
 /// The tables of [`Links`] that gather across articles.
 #[derive(Clone, Default)]
 struct Tables {
@@ -301,6 +305,7 @@ pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
     let per_article: Vec<(u64, Arc<ArticleLinks>)> = site
         .articles
         .par_iter()
+        .with_max_len(ARTICLES_PER_JOB) // no core is left alone with a long run of articles
         .map(|a| {
             let key = article_key(&finder, a);
             (key, previous.get(&key).cloned().unwrap_or_else(|| Arc::new(link_article(&finder, a))))

@@ -53,6 +53,7 @@ fn extract_all(
     let store_ref = store.as_deref();
     let done: Vec<_> = jobs
         .into_par_iter()
+        .with_max_len(SEEDS_PER_JOB)
         .map(|(slug, a, text, key, (stored_key, stored), reused)| {
             let cached = || {
                 let (unmatched, body, doc) = store_ref?.ingestion(stored.as_ref()?)?;
@@ -91,6 +92,11 @@ fn extract_all(
     memo.stats.seeds = documents.len();
     documents
 }
+
+/// At most this many articles are ingested one after the other by a rayon
+/// job, so that no core is left alone with a long run of them (see
+/// `render::PAGES_PER_JOB`).
+const SEEDS_PER_JOB: usize = 8;
 
 /// Where one article's ingestion came from in [`extract_all`].
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -145,6 +145,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
     let readers: Vec<_> = readers.into_iter().collect();
     readers
         .into_par_iter()
+        .with_max_len(SEEDS_PER_JOB)
         .map(|(name, articles)| {
             let (mut seed, diags) = load::read_seed_file(&project.root, name);
             let text = seed.as_mut().map(load::Seed::take_text);

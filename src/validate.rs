@@ -137,6 +137,7 @@ pub fn validate_with(
         }
         let found: Vec<Vec<Diagnostic>> = articles
             .par_iter()
+            .with_max_len(16) // no core left alone with a long run (`render::PAGES_PER_JOB`)
             .map(|(article, kept)| {
                 kept.clone().unwrap_or_else(|| {
                     let seed = project.seeds.get(&article.value.seed);

@@ -237,6 +237,7 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
         // taken in order, so slugs, duplicates and diagnostics come out as before.
         let readings: Vec<Reading<Prepared>> = files
             .par_iter()
+            .with_max_len(FILES_PER_JOB)
             .map(|file| Reading::of(&old, &old.files, root, file, || prepare(root, folder, file)))
             .collect();
         for (file, reading) in files.iter().zip(readings) {
@@ -609,6 +610,12 @@ fn parse_page(rel: &str, text: &str, lang: String, diags: &mut Vec<Diagnostic>) 
     Some(PageFile { lang, front, body })
 }
 
+/// At most this many files are read one after the other by a rayon job: rayon
+/// splits a list into as many runs as there are cores, and again only when a
+/// core steals, so a core that finished its runs early would wait while the
+/// other read the rest of its own (`render::PAGES_PER_JOB`).
+const FILES_PER_JOB: usize = 16;
+
 /// Reads every seed an article names, once.
 fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache, diags: &mut Vec<Diagnostic>) {
     use rayon::prelude::*;
@@ -617,6 +624,7 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
     // Read on every core, then taken in name order, so diagnostics come out as before.
     let read: Vec<(String, Reading<ReadSeed>)> = names
         .into_par_iter()
+        .with_max_len(FILES_PER_JOB)
         .map(|name| {
             let reading = Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || {
                 read_seed_file(&project.root, name)

@@ -179,8 +179,10 @@ pub struct Prepared {
 /// more go first, then the items that list most: they take longest, and the
 /// cores finish together on short item pages (at 10,000 articles, an entity
 /// page rendered last kept one core busy alone for 0.3 s). An item's pages in
-/// every language follow each other: what they share ([`views::Shared`]) is
-/// made for the first and let go after the last. Otherwise pages keep their order.
+/// every language follow each other (items are ordered by their path below the
+/// language's folder, the same in every language, as is how many articles
+/// they list): what they share ([`views::Shared`]) is made for the first and
+/// let go after the last. Pages that are not items keep their order.
 fn render_order(pages: &[PageSpec]) -> (Vec<usize>, Vec<usize>) {
     let (waiting, mut now): (Vec<usize>, Vec<usize>) =
         (0..pages.len()).partition(|&i| views::search::names_indexes(&pages[i]));
@@ -195,9 +197,14 @@ fn render_order(pages: &[PageSpec]) -> (Vec<usize>, Vec<usize>) {
     (now, waiting)
 }
 
-/// At most this many pages are rendered one after the other by a rayon job:
-/// any core may take the next (a page takes a tenth of a millisecond or more).
-const PAGES_PER_JOB: usize = 32;
+/// At most this many pages are rendered one after the other by a rayon job
+/// (a page takes a tenth of a millisecond or more). Rayon splits a list into
+/// as many runs as there are cores, and again only when a core steals: a core
+/// that finished its run first found nothing left to steal while the other
+/// rendered the rest of its own alone (at 10,000 articles, half a second on
+/// two cores). The other stages' parallel loops hand out short runs for the
+/// same reason.
+pub(crate) const PAGES_PER_JOB: usize = 32;
 
 /// Where the search index scripts and text shards are.
 const SEARCH_FILES: &str = "assets/search-";
@@ -228,8 +235,8 @@ impl Prepared {
         let strings =
             theme.strings.iter().map(|(code, map)| (code.clone(), tera::Value::from_serializable(map))).collect();
         let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
-        let quotes = views::Shared::new(site.entities.keys(), site.languages.len());
-        let originals = views::Shared::new(site.articles.iter().map(|a| &a.slug), site.languages.len());
+        let quotes = views::Shared::new(site.entities.keys(), &site.languages);
+        let originals = views::Shared::new(site.articles.iter().map(|a| &a.slug), &site.languages);
         Prepared {
             site,
             links,
@@ -390,11 +397,7 @@ impl Prepared {
         let last = &*memo; // read by every page; written once all are done
         let render = |list: &[usize]| -> Option<Vec<(usize, Done)>> {
             list.par_iter()
-                // Rayon splits a list into as many runs as there are cores, then
-                // again only when a core steals: a core that finished first found
-                // nothing to steal while the other rendered the rest of its run
-                // alone (at 10,000 articles, half a second on two cores).
-                .with_max_len(PAGES_PER_JOB)
+                .with_max_len(PAGES_PER_JOB) // no core left alone with a long run
                 // One output buffer per rayon job, reused page after page: a page is
                 // rendered into it and lent to `sink`.
                 .map_init(Vec::new, |buffer, &i| {

@@ -135,12 +135,20 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
 /// inserted at each of `hrefs`.
 pub struct Annotated {
     id: Value,
+    /// A Tera string: each page without links to insert shares it (a reference count).
     html: Value,
     hrefs: Vec<usize>,
 }
 
-/// The original text of an article as blocks (kind, passages: one unless a list), annotated once.
-pub type Original = Vec<(&'static str, Vec<Annotated>)>;
+/// The original text of an article as blocks, annotated once.
+pub type Original = Vec<Block>;
+
+/// A block of the original text: a heading, paragraph or quote (its kind, its
+/// passage), or a list of passages.
+pub enum Block {
+    One(&'static str, Annotated),
+    List(Vec<Annotated>),
+}
 
 /// The original text's blocks, annotated with the marks of figures and events
 /// and links to every mentioned entity, for any page.
@@ -164,44 +172,43 @@ fn annotate_original(r: &Renderer, a: &Article) -> Original {
     a.body
         .iter()
         .map(|b| match b {
-            BodyBlock::Heading(p) => ("heading", vec![passage(p)]),
-            BodyBlock::Paragraph(p) => ("paragraph", vec![passage(p)]),
-            BodyBlock::Quote(p) => ("quote", vec![passage(p)]),
-            BodyBlock::List(items) => ("list", items.iter().map(passage).collect()),
+            BodyBlock::Heading(p) => Block::One("heading", passage(p)),
+            BodyBlock::Paragraph(p) => Block::One("paragraph", passage(p)),
+            BodyBlock::Quote(p) => Block::One("quote", passage(p)),
+            BodyBlock::List(items) => Block::List(items.iter().map(passage).collect()),
         })
         .collect()
 }
 
 /// The original text as blocks of annotated HTML, for the page at `here`.
 fn original_blocks(r: &Renderer, a: &Article, lang: &Language, here: &str) -> Vec<Value> {
-    let original = r.originals.get(&a.slug, || annotate_original(r, a));
+    let original = r.originals.get(&a.slug, lang, || annotate_original(r, a));
     // Every mention links to `<entities>/<slug>/index.html`, the same prefix on the whole page.
     let mut entities = String::new();
     escape_into(&mut entities, &href(here, &path(lang, "entities/")));
     let passage = |p: &Annotated| {
-        let html = match (p.hrefs.as_slice(), p.html.as_str()) {
-            ([], _) | (_, None) => p.html.clone(),
-            (hrefs, Some(html)) => {
-                let mut out = String::with_capacity(html.len() + hrefs.len() * entities.len());
+        let html = match p.html.as_str() {
+            Some(html) if !p.hrefs.is_empty() => {
+                let mut out = String::with_capacity(html.len() + p.hrefs.len() * entities.len());
                 let mut at = 0;
-                for &i in hrefs {
+                for &i in &p.hrefs {
                     out.extend([&html[at..i], &entities]);
                     at = i;
                 }
                 out.push_str(&html[at..]);
                 Value::from(out)
             }
+            _ => p.html.clone(), // no link: the same HTML on every page
         };
         map([("id", p.id.clone()), ("html", html)])
     };
     original
         .iter()
-        .map(|(kind, passages)| match (*kind, passages.as_slice()) {
-            ("list", items) => {
+        .map(|block| match block {
+            Block::List(items) => {
                 map([("kind", Value::from("list")), ("items", list(items.iter().map(passage).collect()))])
             }
-            (kind, [p]) => map([("kind", Value::from(kind)), ("passage", passage(p))]),
-            (kind, _) => unreachable!("a {kind} block holds one passage"),
+            Block::One(kind, p) => map([("kind", Value::from(*kind)), ("passage", passage(p))]),
         })
         .collect()
 }

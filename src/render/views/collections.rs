@@ -157,7 +157,7 @@ pub type Quoted = Vec<Vec<(Box<str>, Value)>>;
 fn quotes_of(r: &Renderer, slug: &str, mentioned: &[(String, usize)]) -> Quoted {
     let quotes = mentioned.iter().map(|(a, _)| {
         let Some(a) = r.site.article(a) else {
-            return Vec::new();
+            return Vec::new(); // one entry per article in `mentioned`, zipped with it on every page
         };
         let mentions = &r.links.mentions[&a.slug];
         // The few passages that name this entity: only they are looked up, in the article's order.
@@ -224,7 +224,7 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
     let site = r.site;
     let here = path(lang, &format!("entities/{slug}/index.html"));
     let mentioned = r.links.entity_articles.get(slug).map(Vec::as_slice).unwrap_or_default();
-    let quoted = r.quotes.get(slug, || quotes_of(r, slug, mentioned));
+    let quoted = r.quotes.get(slug, lang, || quotes_of(r, slug, mentioned));
     let articles: Vec<Value> = mentioned
         .iter()
         .zip(quoted.iter())

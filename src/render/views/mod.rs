@@ -4,19 +4,20 @@
 mod article;
 mod collections;
 mod editions;
-pub mod search; // search page and index scripts
+pub mod search;
+mod shared; // search page and index scripts
 
 use super::values::{list, map, string};
 use super::{Context, Model, PageContext, PageSpec, Renderer, Text, dates};
 use crate::model::{Language, PartialDate};
 use crate::site::{Article, Site};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 use tera::Value;
 
 pub use article::{Original, article_page, article_pages};
 pub use collections::{Quoted, entity_page, entity_pages, figures_page, timeline_page, topic_page, topic_pages};
 pub use editions::banner as edition_banner;
+pub use shared::Shared;
 
 /// Site path of a page in a language: `en/topics/index.html`.
 pub fn path(lang: &Language, rest: &str) -> String {
@@ -188,45 +189,6 @@ impl Cards {
             return None;
         }
         self.slots.get((i * self.languages + l) * CARD_DEPTHS + depth)
-    }
-}
-
-/// Parts of pages that are the same in every language, by slug: what they
-/// show of the original texts. The first of a slug's pages to be rendered
-/// makes its part, and the last of its languages takes it away, so that a
-/// build does not keep them to its end (it renders the languages' versions of
-/// an item page one after the other: [`super::render_order`]).
-pub struct Shared<T> {
-    slots: HashMap<String, Mutex<Slot<T>>>,
-    languages: usize,
-}
-
-/// A slug's part, while some of its languages' pages have not had it.
-struct Slot<T> {
-    part: Option<Arc<T>>,
-    /// How many pages had it.
-    served: usize,
-}
-
-impl<T> Shared<T> {
-    /// Empty slots for `slugs`, in a site of `languages` languages.
-    pub fn new<'s>(slugs: impl Iterator<Item = &'s String>, languages: usize) -> Shared<T> {
-        let slots = slugs.map(|slug| (slug.clone(), Mutex::new(Slot { part: None, served: 0 }))).collect();
-        Shared { slots, languages }
-    }
-
-    /// The part of `slug`'s pages, made by `make` unless another language's page made it.
-    pub fn get(&self, slug: &str, make: impl FnOnce() -> T) -> Arc<T> {
-        let Some(slot) = self.slots.get(slug) else {
-            return Arc::new(make());
-        };
-        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        let part = slot.part.get_or_insert_with(|| Arc::new(make())).clone();
-        slot.served += 1;
-        if slot.served >= self.languages {
-            *slot = Slot { part: None, served: 0 };
-        }
-        part
     }
 }
 
@@ -465,35 +427,11 @@ pub fn not_found<'r>(r: &'r Renderer) -> PageSpec<'r> {
 
 #[cfg(test)]
 mod tests {
-    use super::Shared;
-    use std::sync::Arc;
-
     proptest::proptest! {
         /// A link is the way up to the site's root from the page, then the target.
         #[test]
         fn href_climbs_to_the_root_then_down(from in "[a-z/]{0,12}", to in "[a-z/#]{0,8}") {
             proptest::prop_assert_eq!(super::href(&from, &to), format!("{}{to}", crate::render::root_of(&from)));
         }
-    }
-
-    #[test]
-    fn shared_parts_are_made_once_for_all_languages() {
-        let shared: Shared<&str> = Shared::new([String::from("x")].iter(), 2);
-        let made = std::cell::Cell::new(0);
-        let make = || {
-            made.set(made.get() + 1);
-            "<mark>q</mark>"
-        };
-        let first = shared.get("x", make);
-        let second = shared.get("x", make);
-        assert_eq!(made.get(), 1);
-        assert!(Arc::ptr_eq(&first, &second));
-        // Both languages had it: the slot is empty again, and a next render makes it anew.
-        shared.get("x", make);
-        assert_eq!(made.get(), 2);
-        // A slug without a slot gets its part made every time.
-        shared.get("y", make);
-        shared.get("y", make);
-        assert_eq!(made.get(), 4);
     }
 }

@@ -62,7 +62,7 @@ pub struct Links {
 }
 
 /// At most this many articles are linked one after the other by a rayon job
-/// (see `render::PAGES_PER_JOB`).
+/// ([`crate::render::PAGES_PER_JOB`]).
 const ARTICLES_PER_JOB: usize = 16;
 
 /// The tables of [`Links`] that gather across articles.

@@ -93,9 +93,9 @@ fn extract_all(
     documents
 }
 
-/// At most this many articles are ingested one after the other by a rayon
-/// job, so that no core is left alone with a long run of them (see
-/// `render::PAGES_PER_JOB`).
+/// At most this many seeds are read and ingested one after the other by a
+/// rayon job (each with the articles it is the seed of), so that no core is
+/// left alone with a long run of them ([`crate::render::PAGES_PER_JOB`]).
 const SEEDS_PER_JOB: usize = 8;
 
 /// Where one article's ingestion came from in [`extract_all`].

@@ -105,6 +105,10 @@ impl<'a> Body<'a> {
     }
 }
 
+/// At most this many articles are checked one after the other by a rayon job
+/// ([`crate::render::PAGES_PER_JOB`]).
+const ARTICLES_PER_JOB: usize = 16;
+
 /// [`validate`], reusing from `memo` the diagnostics of unchanged articles.
 pub fn validate_with(
     project: &Project,
@@ -137,7 +141,7 @@ pub fn validate_with(
         }
         let found: Vec<Vec<Diagnostic>> = articles
             .par_iter()
-            .with_max_len(16) // no core left alone with a long run (`render::PAGES_PER_JOB`)
+            .with_max_len(ARTICLES_PER_JOB)
             .map(|(article, kept)| {
                 kept.clone().unwrap_or_else(|| {
                     let seed = project.seeds.get(&article.value.seed);

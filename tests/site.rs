@@ -55,6 +55,10 @@ fn mentions_with_clitics_link_to_entity_pages() {
     let ar = page(&site, "ar/articles/ambush/index.html");
     // plain.txt line 3: «وتوعد المسؤولون بالرد على داعش.» — the alias داعش of entity isis.
     assert!(ar.contains("<a href=\"../../../ar/entities/isis/index.html\">داعش</a>"), "{ar}");
+    // The original text is annotated once for both languages' article pages: each links its own language's entity.
+    let en = page(&site, "en/articles/ambush/index.html");
+    assert!(en.contains("<a href=\"../../../en/entities/isis/index.html\">داعش</a>"), "{en}");
+    assert!(!en.contains("../ar/entities/"), "{en}");
     let isis = page(&site, "en/entities/isis/index.html");
     assert!(isis.contains("../../../en/articles/ambush/index.html#p3"), "entity page links to the mention's passage");
     assert!(isis.contains("<mark>داعش</mark>"), "snippet marks the mention");

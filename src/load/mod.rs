@@ -610,10 +610,8 @@ fn parse_page(rel: &str, text: &str, lang: String, diags: &mut Vec<Diagnostic>) 
     Some(PageFile { lang, front, body })
 }
 
-/// At most this many files are read one after the other by a rayon job: rayon
-/// splits a list into as many runs as there are cores, and again only when a
-/// core steals, so a core that finished its runs early would wait while the
-/// other read the rest of its own (`render::PAGES_PER_JOB`).
+/// At most this many files are read one after the other by a rayon job
+/// ([`crate::render::PAGES_PER_JOB`]).
 const FILES_PER_JOB: usize = 16;
 
 /// Reads every seed an article names, once.

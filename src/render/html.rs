@@ -460,6 +460,45 @@ mod tests {
         assert_eq!(html, "قال <a href=\"e/isis/\">داعش</a> إن <mark>80 عملية</mark>");
     }
 
+    proptest::proptest! {
+        /// What the article pages of every language share: their way to the
+        /// entity folder, inserted where [`annotate_noting`] noted each link's
+        /// target, gives the HTML [`annotate`] makes with the whole targets.
+        #[test]
+        fn a_prefix_inserted_where_noted_is_the_prefixed_links(
+            text in "[اب دA<&]{0,16}",
+            spans in proptest::collection::vec((0usize..40, 0usize..40, proptest::option::of("[a-z&/]{0,4}")), 0..6),
+            prefix in "[./a-z&\"]{0,8}",
+        ) {
+            let boundary = |i: usize| (0..=i.min(text.len())).rev().find(|&b| text.is_char_boundary(b)).unwrap_or(0);
+            let spans: Vec<(std::ops::Range<usize>, Option<String>)> = spans
+                .into_iter()
+                .map(|(a, b, href)| (boundary(a.min(b))..boundary(a.max(b)), href))
+                .collect();
+            let make = |prefix: &str| -> Vec<Span> {
+                spans
+                    .iter()
+                    .map(|(range, href)| match href {
+                        Some(href) => Span::Link { range: range.clone(), href: format!("{prefix}{href}") },
+                        None => Span::Mark { range: range.clone() },
+                    })
+                    .collect()
+            };
+            let mut hrefs = Vec::new();
+            let shared = annotate_noting(&text, &make(""), Dir::Rtl, &mut hrefs);
+            let mut escaped = String::new();
+            escape_into(&mut escaped, &prefix);
+            let mut inserted = String::new();
+            let mut at = 0;
+            for &i in &hrefs {
+                inserted.extend([&shared[at..i], &escaped]);
+                at = i;
+            }
+            inserted.push_str(&shared[at..]);
+            proptest::prop_assert_eq!(inserted, annotate(&text, &make(&prefix), Dir::Rtl));
+        }
+    }
+
     #[test]
     fn link_inside_mark_nests() {
         let text = "أحبطت دمشق الهجوم";

@@ -4,8 +4,8 @@
 mod article;
 mod collections;
 mod editions;
-pub mod search;
-mod shared; // search page and index scripts
+pub mod search; // search page and index scripts
+mod shared; // page parts made once for every language
 
 use super::values::{list, map, string};
 use super::{Context, Model, PageContext, PageSpec, Renderer, Text, dates};

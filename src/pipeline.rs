@@ -401,6 +401,13 @@ pub fn prepare_with(
     memo.stats = incremental::Stats::default();
     let started = Instant::now();
     let Ingested { project, documents, bodies, mut diags } = load_ingested(root, memo);
+    let rebuilding = memo.rebuilding;
+    // A one-off run frees each copy of the article text as soon as its last
+    // reader is done, before linking, the search indexes and the pages ask for
+    // memory (they reuse it, and fresh memory costs the kernel's zeroing:
+    // docs/PERFORMANCE.md): the documents and the ingestions once the model
+    // holds the bodies, the plain texts once validation has read them.
+    let own_extractions = (!rebuilding).then(|| std::mem::take(&mut memo.extractions));
     let (link_memo, body_memo, extractions) = (&mut memo.links, &mut memo.bodies, &memo.extractions);
     let validate_memo = &mut memo.validate;
     // Validation and the model only read the project: run them side by side; the
@@ -408,32 +415,34 @@ pub fn prepare_with(
     let (validation, model) = rayon::join(
         || {
             let stage = Instant::now();
-            (validate::validate_with(&project, &bodies, validate_memo), stage.elapsed())
+            let diags = validate::validate_with(&project, &bodies, validate_memo);
+            drop(bodies);
+            (diags, stage.elapsed())
         },
         || {
             let stage = Instant::now();
-            let key_of = |slug: &str| extractions.get(slug).map(|e| e.key);
-            // The site's entities are the project's: their mention finder is made beside the model.
-            let entities = project.entities.iter().map(|(slug, e)| (slug, &*e.value));
-            let (site, ()) = rayon::join(
-                || Site::from_project_with(&project, &documents, drafts, &key_of, body_memo),
-                || link_memo.prepare_finder(entities),
-            );
+            let (site, documents) = {
+                let extractions = own_extractions.as_ref().unwrap_or(extractions);
+                let key_of = |slug: &str| extractions.get(slug).map(|e| e.key);
+                // The site's entities are the project's: their mention finder is made beside the model.
+                let entities = project.entities.iter().map(|(slug, e)| (slug, &*e.value));
+                let (site, ()) = rayon::join(
+                    || Site::from_project_with(&project, &documents, drafts, &key_of, body_memo),
+                    || link_memo.prepare_finder(entities),
+                );
+                (site, rebuilding.then_some(documents))
+            };
+            drop(own_extractions);
             let model = site.map(|site| {
                 let links = link::link_with(&site, link_memo);
                 (site, links)
             });
-            (model, stage.elapsed())
+            (model, stage.elapsed(), documents)
         },
     );
-    if memo.rebuilding {
+    if let Some(documents) = model.2 {
         memo.documents = documents; // kept for the next run
     } else {
-        // A one-off run frees what only a next run would read before the search
-        // indexes and the pages ask for memory (they reuse it, and fresh memory
-        // costs the kernel's zeroing: docs/PERFORMANCE.md).
-        drop(documents);
-        memo.extractions = Default::default();
         // The mention finder (its automaton is ~20 MB at 10,000 articles) and
         // each article's links as the next run would reuse them.
         memo.links = Default::default();

@@ -169,26 +169,48 @@ const CARD_DEPTHS: usize = 4;
 /// escape and format the same card anew.
 pub struct Cards {
     slots: Vec<OnceLock<Value>>,
+    /// Per (article, language): the title, date and source values, the same
+    /// at every depth, made once and shared by the cards of every depth.
+    parts: Vec<OnceLock<CardParts>>,
     languages: usize,
+}
+
+/// The parts of an article's card that do not depend on the page showing it.
+#[derive(Clone)]
+struct CardParts {
+    title: Value,
+    date: Value,
+    source: Value,
 }
 
 impl Cards {
     /// Empty slots for every article of `site`.
     pub fn new(site: &Site) -> Cards {
         let languages = site.languages.len();
+        let per_language = site.articles.len() * languages;
         Cards {
-            slots: (0..site.articles.len() * languages * CARD_DEPTHS).map(|_| OnceLock::new()).collect(),
+            slots: (0..per_language * CARD_DEPTHS).map(|_| OnceLock::new()).collect(),
+            parts: (0..per_language).map(|_| OnceLock::new()).collect(),
             languages,
         }
     }
 
-    fn slot(&self, site: &Site, a: &Article, lang: &Language, depth: usize) -> Option<&OnceLock<Value>> {
+    /// Where the card of `a` in `lang` is kept: its slot at `depth` and the
+    /// slot of its parts; `None` for an article or depth not kept.
+    fn slots(
+        &self,
+        site: &Site,
+        a: &Article,
+        lang: &Language,
+        depth: usize,
+    ) -> Option<(&OnceLock<Value>, &OnceLock<CardParts>)> {
         let i = site.article_position(&a.slug)?;
         let l = site.languages.iter().position(|x| x.code == lang.code)?;
         if depth >= CARD_DEPTHS {
             return None;
         }
-        self.slots.get((i * self.languages + l) * CARD_DEPTHS + depth)
+        let at = i * self.languages + l;
+        Some((self.slots.get(at * CARD_DEPTHS + depth)?, self.parts.get(at)?))
     }
 }
 
@@ -235,20 +257,27 @@ fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let depth = from.matches('/').count();
-    match r.cards.slot(r.site, a, lang, depth) {
-        Some(slot) => slot.get_or_init(|| new_card(r, a, lang, depth)).clone(),
-        None => new_card(r, a, lang, depth),
+    match r.cards.slots(r.site, a, lang, depth) {
+        Some((slot, parts)) => slot
+            .get_or_init(|| new_card(r, a, lang, depth, parts.get_or_init(|| card_parts(r, a, lang)).clone()))
+            .clone(),
+        None => new_card(r, a, lang, depth, card_parts(r, a, lang)),
     }
 }
 
-fn new_card(r: &Renderer, a: &Article, lang: &Language, depth: usize) -> Value {
+fn card_parts(r: &Renderer, a: &Article, lang: &Language) -> CardParts {
     let source = a.meta.source.as_ref().map(|s| r.pick(&s.name, lang).value());
+    CardParts { title: r.pick(&a.meta.title, lang).value(), date: date(&a.date, lang), source: Value::from(source) }
+}
+
+fn new_card(r: &Renderer, a: &Article, lang: &Language, depth: usize, parts: CardParts) -> Value {
     let href = format!("{}{}", "../".repeat(depth), path(lang, &format!("articles/{}/index.html", a.slug)));
+    let CardParts { title, date, source } = parts;
     let fields = [
         ("href", Value::from(href)),
-        ("title", r.pick(&a.meta.title, lang).value()),
-        ("date", date(&a.date, lang)),
-        ("source", Value::from(source)),
+        ("title", title),
+        ("date", date),
+        ("source", source),
         ("draft", Value::from(a.meta.draft)),
     ];
     // The card's HTML, made once here rather than by every list that shows

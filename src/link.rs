@@ -58,8 +58,11 @@ pub struct Links {
     /// article → the search terms of its passages with their weights, counted
     /// from the folded text mentions are found in: the search indexes need
     /// not fold the original texts again.
-    pub passage_weights: HashMap<String, Arc<Weights>>,
+    pub passage_weights: PassageWeights,
 }
+
+/// Article slug → the search terms of its passages with their weights.
+pub type PassageWeights = HashMap<String, Arc<Weights>>;
 
 /// At most this many articles are linked one after the other by a rayon job
 /// ([`crate::render::PAGES_PER_JOB`]).

@@ -159,6 +159,9 @@ pub struct Prepared {
     search: std::sync::OnceLock<Search>,
     /// Whether the search indexes fill `search_memo` for the next run (a one-off build does not).
     keep_search: bool,
+    /// Each article's passage weights as linking counted them, taken out of
+    /// the links for the search indexes, which take them in turn.
+    counted: std::sync::Mutex<crate::link::PassageWeights>,
     /// The theme's interface strings of each language code, converted for Tera
     /// once: every page gets them, and a `tera::Value` clone is a reference count.
     strings: BTreeMap<String, tera::Value>,
@@ -225,7 +228,7 @@ impl Prepared {
     /// for the next when `keep_search`).
     pub fn new(
         site: Site,
-        links: Links,
+        mut links: Links,
         (theme_key, theme): (u64, Arc<Theme>),
         extras: Extras,
         (search_memo, keep_search): (Arc<std::sync::Mutex<SearchMemo>>, bool),
@@ -237,6 +240,7 @@ impl Prepared {
         let (cards, navs) = (views::Cards::new(&site), views::Navs::new(&site));
         let quotes = views::Shared::new(site.entities.keys(), &site.languages);
         let originals = views::Shared::new(site.articles.iter().map(|a| &a.slug), &site.languages);
+        let counted = std::sync::Mutex::new(std::mem::take(&mut links.passage_weights));
         Prepared {
             site,
             links,
@@ -248,6 +252,7 @@ impl Prepared {
             search_memo,
             search: Default::default(),
             keep_search,
+            counted,
             strings,
             cards,
             navs,
@@ -277,7 +282,9 @@ impl Prepared {
                 }
             };
             let mut memo = self.search_memo.lock().unwrap_or_else(PoisonError::into_inner);
-            let names = views::search::add_indexes(&self.renderer(), &put, &mut memo, self.keep_search); // one script per language
+            let counted = std::mem::take(&mut *self.counted.lock().unwrap_or_else(PoisonError::into_inner));
+            // One script per language.
+            let names = views::search::add_indexes(&self.renderer(), counted, &put, &mut memo, self.keep_search);
             let paths = paths.into_inner().unwrap_or_else(PoisonError::into_inner);
             Search { names, paths, files: files.into_inner().unwrap_or_else(PoisonError::into_inner) }
         })

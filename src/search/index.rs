@@ -290,35 +290,48 @@ fn unpack(posting: u32) -> (u32, u32) {
     (posting >> WEIGHT_BITS, posting & MAX_WEIGHT)
 }
 
-/// Term → (document id, weight), documents in id order; terms borrowed from
-/// the documents' [`DocWeights`].
+/// Term → (document id, weight), documents in id order. A site's distinct
+/// terms are few (~13,000 in a language at 10,000 articles), so the index
+/// owns its terms: the documents' weights can be let go as they are added.
 #[derive(Debug, Default)]
-pub struct Index<'w> {
+pub struct Index {
     /// Postings by term. Hashed, not sorted: the script orders terms as JS
     /// compares them, which is not Rust's string order anyway.
-    pub postings: rustc_hash::FxHashMap<&'w str, Postings>,
+    pub postings: rustc_hash::FxHashMap<Box<str>, Postings>,
 }
 
-impl<'w> Index<'w> {
+impl Index {
     /// Indexes documents given by their [`weights`], in id order.
-    pub fn from_weights(docs: impl Iterator<Item = &'w DocWeights>) -> Index<'w> {
-        let mut postings: rustc_hash::FxHashMap<&'w str, Postings> = rustc_hash::FxHashMap::default();
+    #[cfg(test)]
+    pub fn from_weights<'w>(docs: impl Iterator<Item = &'w DocWeights>) -> Index {
+        let mut index = Index::default();
         for (id, doc) in docs.enumerate() {
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
-            for (term, weight) in doc.fields.iter() {
-                postings.entry(term).or_default().push(posting(id, weight));
-            }
-            // A term of the passages that is in the fields too already has this
-            // document's posting, always the last: add to it.
-            for (term, weight) in doc.passages.iter() {
-                let list = postings.entry(term).or_default();
-                match list.last_mut() {
-                    Some(last) if unpack(*last).0 == id => *last = posting(id, unpack(*last).1 + weight),
-                    _ => list.push(posting(id, weight)),
-                }
+            index.add(u32::try_from(id).unwrap_or(u32::MAX), doc);
+        }
+        index
+    }
+
+    /// Adds document `id`, given by its [`weights`]: after every document of a
+    /// lower id, before every one of a higher.
+    pub fn add(&mut self, id: u32, doc: &DocWeights) {
+        // Looked up before a term is copied: nearly every term is there already.
+        for (term, weight) in doc.fields.iter() {
+            match self.postings.get_mut(term) {
+                Some(list) => list.push(posting(id, weight)),
+                None => drop(self.postings.insert(term.into(), vec![posting(id, weight)])),
             }
         }
-        Index { postings }
+        // A term of the passages that is in the fields too already has this
+        // document's posting, always the last: add to it.
+        for (term, weight) in doc.passages.iter() {
+            match self.postings.get_mut(term) {
+                Some(list) => match list.last_mut() {
+                    Some(last) if unpack(*last).0 == id => *last = posting(id, unpack(*last).1 + weight),
+                    _ => list.push(posting(id, weight)),
+                },
+                None => drop(self.postings.insert(term.into(), vec![posting(id, weight)])),
+            }
+        }
     }
 
     /// The index as a script for the search page of `lang`. `dirs` gives the
@@ -337,7 +350,7 @@ impl<'w> Index<'w> {
                 (kind, &d.url, &d.title_lang, &d.title, fields, u8::from(!d.passages.is_empty()))
             })
             .collect();
-        let mut terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, list)| (*t, list)).collect();
+        let mut terms: Vec<(&str, &Postings)> = self.postings.iter().map(|(t, list)| (&**t, list)).collect();
         sort_as_js(&mut terms);
         // Written by hand, in the order and form serde_json gave the whole
         // object: most of the bytes are the terms and the postings' numbers,

@@ -8,11 +8,12 @@
 //! is in the page's language come first.
 
 use super::{href, path, section};
+use crate::link::PassageWeights;
 use crate::model::{Language, Localized};
 use crate::render::{PageSpec, Renderer};
 use crate::search::index::SHARD_SIZE;
 use crate::search::index::plain_text;
-use crate::search::index::{self, DocWeights};
+use crate::search::index::{self, DocWeights, Weights};
 use crate::search::{Document, Field, Index};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
@@ -95,11 +96,14 @@ fn weights_key(doc: &Document) -> u64 {
 /// Builds every language's index script, and the text shards it points at,
 /// and hands each file to `put` (site path, bytes) as soon as it is made,
 /// named by content hash like the theme's assets; returns asset key → site
-/// path of each index. Reuses from `memo` what is unchanged, and fills it for
-/// the next run only when `keep` is set: a one-off build neither hashes every
-/// document nor holds a second copy of the index files.
+/// path of each index. `counted` holds each article's passage weights as
+/// linking counted them (by slug). Reuses from `memo` what is unchanged, and
+/// fills it for the next run only when `keep` is set: a one-off build neither
+/// hashes every document nor holds a second copy of the index files, and lets
+/// each article's passage weights go once every language's index has them.
 pub fn add_indexes(
     r: &Renderer,
+    counted: PassageWeights,
     put: &(dyn Fn(String, Vec<u8>) + Sync),
     memo: &mut SearchMemo,
     keep: bool,
@@ -113,7 +117,7 @@ pub fn add_indexes(
     // a one-off build); the others' files are put again from the memo.
     let mut todo = Vec::new();
     for lang in &r.site.languages {
-        let docs = documents(r, lang);
+        let docs = documents(r, lang, &counted);
         let key = keep.then(|| {
             let mut h = rustc_hash::FxHasher::default();
             (&docs, &lang.code, &dirs).hash(&mut h);
@@ -139,53 +143,38 @@ pub fn add_indexes(
         }
         todo.push(ToMake { lang, key, docs });
     }
-    // The text shards and the weights are independent: make them side by side.
-    let made_weights = &mut memo.weights;
-    let (shards, weights) = rayon::join(
+    // From here on each article's passage weights are held by its documents
+    // alone, taken out of them for the index: the last language to add a
+    // document to its index lets them go.
+    drop(counted);
+    let counted: Vec<Vec<Option<Arc<Weights>>>> =
+        todo.iter_mut().map(|t| t.docs.iter_mut().map(|d| d.counted.take()).collect()).collect();
+    // The text shards and the indexes are independent: make them side by side.
+    let reuse = keep.then_some(&previous);
+    let (shards, indexed) = rayon::join(
         || add_shards(&todo, put, keep),
-        || {
-            let mut all = Vec::with_capacity(todo.len());
-            for ToMake { docs, key, .. } in &todo {
-                let weights: Vec<Keyed> = docs
-                    .par_iter()
-                    .map(|doc| {
-                        let key = if keep { weights_key(doc) } else { 0 };
-                        let found = keep.then(|| previous.get(&key).or_else(|| made_weights.get(&key)).cloned());
-                        let weights = found.flatten().unwrap_or_else(|| {
-                            // An article's passages were counted as they were linked, once
-                            // for every language; the other documents have none.
-                            let passages = doc.counted.clone().unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
-                            Arc::new(index::weights_with(doc, &passages))
-                        });
-                        (key, weights)
-                    })
-                    .collect();
-                if key.is_some() {
-                    made_weights.extend(weights.iter().cloned()); // the next language may reuse them
-                }
-                all.push(weights);
-            }
-            all
-        },
+        || todo.par_iter().zip(counted).map(|(t, counted)| index_of(&t.docs, counted, reuse)).collect::<Vec<_>>(),
     );
     let mut made = Vec::with_capacity(todo.len());
-    for ((ToMake { lang, key, mut docs }, shard_files), weights) in todo.into_iter().zip(shards).zip(weights) {
+    for ((ToMake { lang, key, mut docs }, shard_files), (index, weights)) in todo.into_iter().zip(shards).zip(indexed) {
+        if key.is_some() {
+            memo.weights.extend(weights); // the next run reuses them
+        }
         let from = path(lang, PAGE);
         let shards = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
         let files = shard_files.into_iter().filter_map(|(target, bytes)| Some((target, bytes?))).collect();
-        // The shards hold the passages now, and the weights their terms; the
-        // index only says whether a document has any: keep one, free the rest.
+        // The shards hold the passages now, and the index their terms; the
+        // script only says whether a document has any: keep one, free the rest.
         docs.iter_mut().for_each(|d| d.passages.truncate(1));
-        made.push(Made { lang, key, docs, weights, shards, files });
+        made.push(Made { lang, key, docs, index, shards, files });
     }
-    // Each index is built on one thread (one map of every term): build the
-    // languages' indexes side by side, each hashed for its name and written
-    // on the thread that made it.
+    // The languages' scripts side by side, each hashed for its name and
+    // written on the thread that made it.
     let finished: Vec<_> = made
         .into_par_iter()
-        .map(|Made { lang, key, docs, weights, shards, files }| {
-            let script =
-                Index::from_weights(weights.iter().map(|(_, w)| &**w)).to_script(&docs, &lang.code, &dirs, &shards);
+        .map(|Made { lang, key, docs, index, shards, files }| {
+            let script = index.to_script(&docs, &lang.code, &dirs, &shards);
+            drop(index);
             let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
             let kept = key.map(|key| (key, bytes.clone())); // for the memo
             put(index.clone(), bytes);
@@ -200,6 +189,51 @@ pub fn add_indexes(
         }
     }
     names
+}
+
+/// Documents weighed at once by [`index_of`] before they are added to the
+/// index: enough for every core, few enough that their weights are let go soon.
+const WEIGHED_AT_ONCE: usize = 256;
+
+/// One language's index of `docs`, given the passage weights linking counted
+/// (`counted`, by document), and the weights of every document, by their hash,
+/// when `reuse` is given (the last run's weights, which are reused where they
+/// match). The documents are weighed a run at a time on every core and added
+/// in id order; without `reuse`, each run's weights are let go once added.
+fn index_of(
+    docs: &[Document],
+    counted: Vec<Option<Arc<Weights>>>,
+    reuse: Option<&HashMap<u64, Arc<DocWeights>>>,
+) -> (Index, Vec<Keyed>) {
+    use rayon::prelude::*;
+    let mut index = Index::default();
+    let mut kept = Vec::new();
+    let mut counted = counted.into_iter();
+    for (run, chunk) in docs.chunks(WEIGHED_AT_ONCE).enumerate() {
+        let passages: Vec<_> = counted.by_ref().take(chunk.len()).collect();
+        let weights: Vec<Keyed> = chunk
+            .par_iter()
+            .zip(passages)
+            .map(|(doc, counted)| {
+                let key = if reuse.is_some() { weights_key(doc) } else { 0 };
+                let found = reuse.and_then(|previous| previous.get(&key).cloned());
+                let weights = found.unwrap_or_else(|| {
+                    // An article's passages were counted as they were linked, once
+                    // for every language; the other documents have none.
+                    let passages = counted.unwrap_or_else(|| Arc::new(index::passage_weights(doc)));
+                    Arc::new(index::weights_with(doc, &passages))
+                });
+                (key, weights)
+            })
+            .collect();
+        for (i, (_, w)) in weights.iter().enumerate() {
+            index.add(u32::try_from(run * WEIGHED_AT_ONCE + i).unwrap_or(u32::MAX), w);
+        }
+        if reuse.is_some() {
+            kept.extend(weights);
+        }
+    }
+    (index, kept)
 }
 
 /// A language whose index is to be made: its documents, and the hash they
@@ -258,13 +292,13 @@ fn add_shards(todo: &[ToMake], put: &(dyn Fn(String, Vec<u8>) + Sync), keep: boo
     per_language
 }
 
-/// One language's index, made but for its script: its documents, their weights,
+/// One language's index, made but for its script: its documents, its index,
 /// the site paths of its text shards and, when memoizing, its files so far.
 struct Made<'l> {
     lang: &'l Language,
     key: Option<u64>,
     docs: Vec<Document>,
-    weights: Vec<Keyed>,
+    index: Index,
     shards: Vec<String>,
     files: Files,
 }
@@ -276,7 +310,7 @@ fn field(r: &Renderer, map: &Localized, lang: &Language, weight: u32) -> Option<
 }
 
 /// Every searchable document of one language's site, articles first (newest first), then topics, then entities.
-pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
+pub fn documents(r: &Renderer, lang: &Language, counted: &PassageWeights) -> Vec<Document> {
     let from = path(lang, PAGE);
     let link = |rest: String| href(&from, &path(lang, &rest));
     let titled = |map: &Localized| r.version(map, lang).map(|(l, t, _)| (l.code.clone(), t.clone()));
@@ -306,7 +340,7 @@ pub fn documents(r: &Renderer, lang: &Language) -> Vec<Document> {
                     title,
                     fields,
                     passages,
-                    counted: r.links.passage_weights.get(&a.slug).cloned(),
+                    counted: counted.get(&a.slug).cloned(),
                 })
             })
             .collect()
@@ -383,6 +417,40 @@ mod tests {
                 .collect(),
             counted: None,
         }
+    }
+
+    /// Documents weighed a run at a time and added as they go make the index
+    /// that adding them all at once makes: ids go on across runs, a title term
+    /// found in the passages too keeps one posting, and passage weights come
+    /// from linking where it counted them, from the passages where it did not,
+    /// or from the last run's weights.
+    #[test]
+    fn an_index_made_run_by_run_is_the_index_of_all_the_documents() {
+        let words = ["داعش", "التحالف", "سوريا", "بغداد", "واشنطن", "الرقة", "t"];
+        let docs: Vec<Document> = (0..2 * WEIGHED_AT_ONCE + 7)
+            .map(|i| {
+                let mut d = doc(&[words[i % 7], &format!("{} {}", words[(i / 7) % 7], words[(i * 3) % 7])]);
+                d.title = words[(i / 2) % 7].to_string();
+                d
+            })
+            .collect();
+        let all: Vec<DocWeights> = docs.iter().map(index::weights).collect();
+        let expected = Index::from_weights(all.iter()).postings;
+        let counted = |every: usize| -> Vec<Option<Arc<Weights>>> {
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| (i % every == 0).then(|| Arc::new(index::passage_weights(d))))
+                .collect()
+        };
+        let (index, kept) = index_of(&docs, counted(2), None);
+        assert_eq!(index.postings, expected);
+        assert!(kept.is_empty(), "a one-off build keeps no weights");
+        let (index, kept) = index_of(&docs, counted(3), Some(&HashMap::default()));
+        assert_eq!(index.postings, expected);
+        assert_eq!(kept.len(), docs.len());
+        let previous: HashMap<u64, Arc<DocWeights>> = kept.into_iter().collect();
+        let (index, _) = index_of(&docs, vec![None; docs.len()], Some(&previous));
+        assert_eq!(index.postings, expected);
     }
 
     /// Every language gets, under its own name, the shard its own documents

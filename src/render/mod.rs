@@ -175,18 +175,28 @@ pub struct Prepared {
     originals: views::Shared<views::Original>,
 }
 
-/// The order [`Prepared::render_into`] renders `pages` in: the pages to render
-/// now, and those that wait. The search pages name the index files, made
-/// first: they wait. Every other page is rendered while the indexes are made,
-/// its work filling what they leave of the cores. Pages that list a section or
-/// more go first, then the items that list most: they take longest, and the
-/// cores finish together on short item pages (at 10,000 articles, an entity
-/// page rendered last kept one core busy alone for 0.3 s). An item's pages in
-/// every language follow each other (items are ordered by their path below the
-/// language's folder, the same in every language, as is how many articles
-/// they list): what they share ([`views::Shared`]) is made for the first and
-/// let go after the last. Pages that are not items keep their order.
-fn render_order(pages: &[PageSpec]) -> (Vec<usize>, Vec<usize>) {
+/// The order [`Prepared::render_into`] renders `pages` in, in three parts.
+///
+/// - `beside_search`: the item pages that list no articles (the articles'
+///   pages, most of the site), rendered while the search indexes are made,
+///   their work filling what the indexes leave of the cores. Their view models
+///   are small and short-lived: the indexes' memory and the list pages' (their
+///   view models, and the article cards they fill) are not held at once. At
+///   10,000 articles the peak RSS was 60 MB lower than with the list pages
+///   beside the indexes, and each fresh megabyte costs the kernel's zeroing
+///   (docs/PERFORMANCE.md).
+/// - `then`: the pages that list a section or more, then the items that list
+///   most articles: they take longest, and the cores finish together on short
+///   item pages (at 10,000 articles, an entity page rendered last kept one core
+///   busy alone for 0.3 s).
+/// - `waiting`: the search pages, which name the index files: after them.
+///
+/// An item's pages in every language follow each other (items are ordered by
+/// their path below the language's folder, the same in every language, as is
+/// how many articles they list): what they share ([`views::Shared`]) is made
+/// for the first and let go after the last. Pages that are not items keep
+/// their order.
+fn render_order(pages: &[PageSpec]) -> Order {
     let (waiting, mut now): (Vec<usize>, Vec<usize>) =
         (0..pages.len()).partition(|&i| views::search::names_indexes(&pages[i]));
     // An item page's path below its language's folder: `articles/x/index.html`.
@@ -197,7 +207,17 @@ fn render_order(pages: &[PageSpec]) -> (Vec<usize>, Vec<usize>) {
         let (x, y) = (&pages[x], &pages[y]);
         (x.item, std::cmp::Reverse(x.lists), item(x)).cmp(&(y.item, std::cmp::Reverse(y.lists), item(y)))
     }); // stable
-    (now, waiting)
+    // Items that list nothing are last in that order.
+    let lists = now.iter().position(|&i| pages[i].item && pages[i].lists == 0).unwrap_or(now.len());
+    let beside_search = now.split_off(lists);
+    Order { beside_search, then: now, waiting }
+}
+
+/// The parts of [`render_order`], each a list of page numbers.
+struct Order {
+    beside_search: Vec<usize>,
+    then: Vec<usize>,
+    waiting: Vec<usize>,
 }
 
 /// At most this many pages are rendered one after the other by a rayon job
@@ -432,19 +452,21 @@ impl Prepared {
                 })
                 .collect()
         };
-        let (now, waiting) = render_order(&pages);
+        let Order { beside_search, then, waiting } = render_order(&pages);
         // The feeds and the sitemap read the site and the page list, not the
-        // pages' bytes: they are made beside the pages, not after them.
+        // pages' bytes: they are made beside the pages, not after them (beside
+        // the list pages: they are lists too, ~30 MB at 10,000 articles).
         let feeds_and_sitemap = || {
             let langs: Vec<_> = self.site.languages.iter().zip(feed_paths(&self.site)).collect();
             langs.into_par_iter().for_each(|(lang, path)| sink(path, Cow::Owned(feeds::atom(&r, lang).into_bytes())));
             sink(SITEMAP.into(), Cow::Owned(feeds::sitemap(&r, &pages).into_bytes()));
         };
         // A one-off build's search files reach `sink` while they are made; kept ones are sent after.
-        let (search, (rendered, ())) =
-            rayon::join(|| &self.search_into(Some(sink)).files, || rayon::join(|| render(&now), feeds_and_sitemap));
+        let (search, rendered) = rayon::join(|| &self.search_into(Some(sink)).files, || render(&beside_search));
         self.files.iter().chain(search).for_each(|(path, bytes)| sink(path.clone(), Cow::Borrowed(bytes)));
         let mut done = rendered?;
+        let (rendered, ()) = rayon::join(|| render(&then), feeds_and_sitemap);
+        done.extend(rendered?);
         done.extend(render(&waiting)?);
         done.sort_unstable_by_key(|(i, _)| *i);
         let done = done.into_iter().map(|(_, d)| d);
@@ -732,16 +754,25 @@ mod tests {
         assert!(String::from_utf8_lossy(&html).contains(index.rsplit('/').next().unwrap()));
     }
 
-    /// Pages that list a section go first, then the items that list most
-    /// articles, then the rest in their order; the search pages wait.
+    /// The article pages are rendered beside the search indexes; then the
+    /// pages that list a section, then the items that list most articles; the
+    /// search pages wait.
     #[test]
     fn the_longest_pages_are_rendered_first() {
         let (_tmp, prepared) = prepared_fixture();
         let r = prepared.renderer();
         let pages = super::views::all_pages(&r);
-        let (now, waiting) = super::render_order(&pages);
+        let super::Order { beside_search, then, waiting } = super::render_order(&pages);
         assert!(waiting.iter().all(|&i| super::views::search::names_indexes(&pages[i])));
-        assert_eq!(now.len() + waiting.len(), pages.len());
+        assert_eq!(beside_search.len() + then.len() + waiting.len(), pages.len());
+        let articles = |i: &usize| pages[*i].path.contains("/articles/") && pages[*i].item;
+        let lists_none = |i: &usize| pages[*i].item && pages[*i].lists == 0;
+        assert!(beside_search.iter().all(lists_none), "beside the search, items that list no articles");
+        assert!(
+            beside_search.iter().any(articles) && then.iter().all(|i| !articles(i)),
+            "every article page beside it"
+        );
+        let now: Vec<usize> = then.iter().chain(&beside_search).copied().collect();
         let items: Vec<&super::PageSpec> = now.iter().map(|&i| &pages[i]).skip_while(|p| !p.item).collect();
         assert!(items.iter().all(|p| p.item), "every list page before every item");
         assert!(items.windows(2).all(|w| w[0].lists >= w[1].lists), "items that list more first");

@@ -78,21 +78,22 @@ pub struct Passage {
 impl Article {
     /// Every passage of the body, in reading order.
     pub fn passages(&self) -> impl Iterator<Item = &Passage> {
-        self.body.iter().flat_map(|b| match b {
-            BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
-            BodyBlock::List(items) => items.as_slice(),
-        })
+        passages_of(&self.body)
     }
+}
+
+/// Every passage of `body`, in reading order.
+pub fn passages_of(body: &[BodyBlock]) -> impl Iterator<Item = &Passage> {
+    body.iter().flat_map(|b| match b {
+        BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
+        BodyBlock::List(items) => items.as_slice(),
+    })
 }
 
 /// The language an original text is written in: Arabic unless Latin letters dominate.
 fn original_language(body: &[BodyBlock]) -> Language {
     let (mut arabic, mut latin) = (0usize, 0usize);
-    let passages = body.iter().flat_map(|b| match b {
-        BodyBlock::Heading(p) | BodyBlock::Paragraph(p) | BodyBlock::Quote(p) => std::slice::from_ref(p),
-        BodyBlock::List(items) => items.as_slice(),
-    });
-    for c in passages.flat_map(|p| p.text.chars()).take(4000) {
+    for c in passages_of(body).flat_map(|p| p.text.chars()).take(4000) {
         if ('\u{0600}'..='\u{06FF}').contains(&c) {
             arabic += 1;
         } else if c.is_ascii_alphabetic() {

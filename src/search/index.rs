@@ -25,6 +25,7 @@
 //! are stored so the page can show and mark a snippet without another file.
 
 use super::terms::for_each_folded_term;
+use crate::site::{BodyBlock, Passage};
 use crate::text::fold;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -66,8 +67,8 @@ pub struct Document {
     pub title: String,
     /// Searched texts stored in the index, in the order snippets prefer them.
     pub fields: Vec<Field>,
-    /// Searched texts stored in text shards (the original text, passage by passage).
-    pub passages: Vec<Field>,
+    /// Searched text stored in text shards (an article's original text).
+    pub passages: Passages,
     /// The [`passage_weights`] of `passages`, when they were counted before
     /// (an article's, as its passages were linked): made of the passages, so
     /// not part of the document's hash.
@@ -78,6 +79,61 @@ impl std::hash::Hash for Document {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         let Document { kind, url, title_lang, title, fields, passages, counted: _ } = self;
         (kind, url, title_lang, title, fields, passages).hash(h);
+    }
+}
+
+/// A document's original text, passage by passage, searched with
+/// [`PASSAGE_WEIGHT`] and stored in text shards rather than in the index: an
+/// article's body, shared with the model and between the languages' documents
+/// (a list of its own per document and language was ~35 MB a language, and a
+/// million small allocations, at 10,000 articles). Empty for other documents.
+#[derive(Debug, Clone, Default)]
+pub struct Passages {
+    /// Language the text is in.
+    pub lang: String,
+    /// The body whose passages these are.
+    pub body: Arc<Vec<BodyBlock>>,
+}
+
+impl Passages {
+    /// Each passage: its anchor on the page (`p12`) and its text, in reading order.
+    pub fn iter(&self) -> impl Iterator<Item = &Passage> {
+        crate::site::passages_of(&self.body)
+    }
+
+    /// Whether there is a passage.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The cells of a passage as the text shards store it: `[lang, text, anchor]`.
+    fn cells<'p>(&'p self, p: &'p Passage) -> [&'p str; 3] {
+        [&self.lang, &p.text, &p.id]
+    }
+}
+
+#[cfg(test)]
+impl Passages {
+    /// Paragraphs in `lang`, each given by its anchor and text.
+    pub fn paragraphs(lang: &str, list: &[(&str, &str)]) -> Passages {
+        let paragraph = |&(id, text): &(&str, &str)| BodyBlock::Paragraph(Passage { id: id.into(), text: text.into() });
+        Passages { lang: lang.into(), body: Arc::new(list.iter().map(paragraph).collect()) }
+    }
+}
+
+impl PartialEq for Passages {
+    fn eq(&self, other: &Passages) -> bool {
+        self.lang == other.lang && (Arc::ptr_eq(&self.body, &other.body) || self.iter().eq(other.iter()))
+    }
+}
+
+impl std::hash::Hash for Passages {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.lang.hash(h);
+        for p in self.iter() {
+            (&p.id, &p.text).hash(h);
+        }
+        self.iter().count().hash(h);
     }
 }
 
@@ -104,7 +160,7 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
 /// by hand as serde_json wrote the map (nearly all of it is the texts, which
 /// [`push_json_str`] escapes faster).
 pub fn text_shard(k: usize, chunk: &[Document]) -> String {
-    let texts: usize = chunk.iter().flat_map(|d| &d.passages).map(|f| f.text.len() + 24).sum();
+    let texts: usize = chunk.iter().flat_map(|d| d.passages.iter()).map(|p| p.text.len() + 24).sum();
     let mut out = Vec::with_capacity(texts + 96);
     out.extend_from_slice(b"(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {})[");
     push_number(&mut out, k as u64);
@@ -114,9 +170,9 @@ pub fn text_shard(k: usize, chunk: &[Document]) -> String {
         out.extend_from_slice(if n > 0 { b",\"" } else { b"\"" });
         push_number(&mut out, (k * SHARD_SIZE + i) as u64);
         out.extend_from_slice(b"\":[");
-        for (j, f) in d.passages.iter().enumerate() {
+        for (j, p) in d.passages.iter().enumerate() {
             out.extend_from_slice(if j > 0 { b",[" } else { b"[" });
-            for (m, text) in field_cells(f).enumerate() {
+            for (m, text) in d.passages.cells(p).into_iter().enumerate() {
                 if m > 0 {
                     out.push(b',');
                 }
@@ -223,7 +279,7 @@ pub const PASSAGE_WEIGHT: u32 = 1;
 /// original text, most of the words) are the same in every language's index:
 /// counted once, they are shared by the languages' [`weights_with`].
 pub fn passage_weights(doc: &Document) -> Weights {
-    sum(doc.passages.iter().map(|f| (&*f.text, f.weight)))
+    sum(doc.passages.iter().map(|p| (&*p.text, PASSAGE_WEIGHT)))
 }
 
 /// [`passage_weights`] of passages of [`PASSAGE_WEIGHT`] given folded
@@ -466,7 +522,7 @@ mod tests {
             title_lang: "ar".into(),
             title: title.into(),
             fields: vec![],
-            passages: vec![Field { lang: "ar".into(), text: body.into(), weight: 1, anchor: Some("p3".into()) }],
+            passages: Passages::paragraphs("ar", &[("p3", body)]),
             counted: None,
         }
     }
@@ -510,7 +566,7 @@ mod tests {
     #[test]
     fn passages_go_to_shards_by_document_id() {
         let mut docs: Vec<Document> = (0..SHARD_SIZE + 1).map(|i| doc("t", &format!("نص {i}"))).collect();
-        docs[1].passages.clear();
+        docs[1].passages = Passages::default();
         let shards = text_shards(&docs);
         assert_eq!(shards.len(), 2);
         assert!(shards[0].starts_with(
@@ -525,7 +581,7 @@ mod tests {
             .iter()
             .enumerate()
             .filter(|(_, d)| !d.passages.is_empty())
-            .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(field_row).collect()))
+            .map(|(i, d)| (k * SHARD_SIZE + i, d.passages.iter().map(|p| d.passages.cells(p).to_vec()).collect()))
             .collect();
         let json = serde_json::to_string(&texts).unwrap();
         format!("(window.NASHRA_SEARCH_TEXT = window.NASHRA_SEARCH_TEXT || {{}})[{k}] = {json};\n")
@@ -560,10 +616,9 @@ mod tests {
             texts in proptest::collection::vec("[\u{0600}-\u{06FF} a-zA-Z0-9.,«»]{0,40}", 0..5),
         ) {
             let mut d = doc("t", "");
-            d.passages = texts
-                .iter()
-                .map(|t| Field { lang: "ar".into(), text: t.as_str().into(), weight: PASSAGE_WEIGHT, anchor: None })
-                .collect();
+            let ids: Vec<String> = (0..texts.len()).map(|i| format!("p{i}")).collect();
+            let list: Vec<(&str, &str)> = ids.iter().map(String::as_str).zip(texts.iter().map(String::as_str)).collect();
+            d.passages = Passages::paragraphs("ar", &list);
             let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
             let linked = folded_passage_weights(folded.iter().map(String::as_str));
             proptest::prop_assert_eq!(sorted(&linked), sorted(&passage_weights(&d)));
@@ -583,18 +638,11 @@ mod tests {
         ) {
             let chunk: Vec<Document> = texts
                 .iter()
-                .map(|passages| Document {
-                    passages: passages
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| Field {
-                            lang: "ar".into(),
-                            text: t.as_str().into(),
-                            weight: 1,
-                            anchor: (i % 2 == 0).then(|| format!("p{i}")),
-                        })
-                        .collect(),
-                    ..doc("t", "")
+                .map(|passages| {
+                    let ids: Vec<String> = (0..passages.len()).map(|i| format!("p{i}")).collect();
+                    let list: Vec<(&str, &str)> =
+                        ids.iter().map(String::as_str).zip(passages.iter().map(String::as_str)).collect();
+                    Document { passages: Passages::paragraphs("ar", &list), ..doc("t", "") }
                 })
                 .collect();
             proptest::prop_assert_eq!(text_shard(k, &chunk), text_shard_reference(k, &chunk));

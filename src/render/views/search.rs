@@ -11,6 +11,7 @@ use super::{href, path, section};
 use crate::link::PassageWeights;
 use crate::model::{Language, Localized};
 use crate::render::{PageSpec, Renderer};
+use crate::search::index::Passages;
 use crate::search::index::SHARD_SIZE;
 use crate::search::index::plain_text;
 use crate::search::index::{self, DocWeights, Weights};
@@ -36,7 +37,6 @@ pub fn names_indexes(page: &PageSpec) -> bool {
 const NAME_WEIGHT: u32 = 6;
 const KEY_POINT_WEIGHT: u32 = 3;
 const SUMMARY_WEIGHT: u32 = 2;
-const BODY_WEIGHT: u32 = index::PASSAGE_WEIGHT;
 
 /// Asset key of a language's index in the renderer's asset names.
 fn index_key(lang: &Language) -> String {
@@ -86,10 +86,13 @@ type Files = Vec<(String, Vec<u8>)>;
 fn weights_key(doc: &Document) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     doc.title.hash(&mut h);
-    for f in doc.fields.iter().chain(&doc.passages) {
+    for f in &doc.fields {
         (&f.text, f.weight).hash(&mut h);
     }
     doc.fields.len().hash(&mut h);
+    for p in doc.passages.iter() {
+        (&p.text, index::PASSAGE_WEIGHT).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -156,16 +159,13 @@ pub fn add_indexes(
         || todo.par_iter().zip(counted).map(|(t, counted)| index_of(&t.docs, counted, reuse)).collect::<Vec<_>>(),
     );
     let mut made = Vec::with_capacity(todo.len());
-    for ((ToMake { lang, key, mut docs }, shard_files), (index, weights)) in todo.into_iter().zip(shards).zip(indexed) {
+    for ((ToMake { lang, key, docs }, shard_files), (index, weights)) in todo.into_iter().zip(shards).zip(indexed) {
         if key.is_some() {
             memo.weights.extend(weights); // the next run reuses them
         }
         let from = path(lang, PAGE);
         let shards = shard_files.iter().map(|(target, _)| href(&from, target)).collect();
         let files = shard_files.into_iter().filter_map(|(target, bytes)| Some((target, bytes?))).collect();
-        // The shards hold the passages now, and the index their terms; the
-        // script only says whether a document has any: keep one, free the rest.
-        docs.iter_mut().for_each(|d| d.passages.truncate(1));
         made.push(Made { lang, key, docs, index, shards, files });
     }
     // The languages' scripts side by side, each hashed for its name and
@@ -324,15 +324,7 @@ pub fn documents(r: &Renderer, lang: &Language, counted: &PassageWeights) -> Vec
                 let (title_lang, title) = titled(&a.meta.title)?;
                 let mut fields: Vec<Field> = field(r, &a.meta.summary, lang, SUMMARY_WEIGHT).into_iter().collect();
                 fields.extend(a.meta.key_points.iter().filter_map(|k| field(r, k, lang, KEY_POINT_WEIGHT)));
-                let passages = a
-                    .passages()
-                    .map(|p| Field {
-                        lang: a.original.code.clone(),
-                        text: p.text.clone(),
-                        weight: BODY_WEIGHT,
-                        anchor: Some(p.id.clone()),
-                    })
-                    .collect();
+                let passages = Passages { lang: a.original.code.clone(), body: a.body.clone() };
                 Some(Document {
                     kind: r.string(lang, "search_kind_article"),
                     url: link(format!("articles/{}/index.html", a.slug)),
@@ -353,7 +345,7 @@ pub fn documents(r: &Renderer, lang: &Language, counted: &PassageWeights) -> Vec
             title_lang,
             title,
             fields: field(r, &t.summary, lang, SUMMARY_WEIGHT).into_iter().collect(),
-            passages: Vec::new(),
+            passages: Passages::default(),
             counted: None,
         });
     }
@@ -373,7 +365,7 @@ pub fn documents(r: &Renderer, lang: &Language, counted: &PassageWeights) -> Vec
             title_lang,
             title,
             fields,
-            passages: Vec::new(),
+            passages: Passages::default(),
             counted: None,
         });
     }
@@ -399,6 +391,13 @@ pub fn search_page<'r>(r: &'r Renderer, lang: &'r Language) -> PageSpec<'r> {
 mod tests {
     use super::*;
 
+    /// Paragraphs in Arabic, anchored `p1`, `p2`, … in order.
+    fn paragraphs(texts: &[&str]) -> Passages {
+        let ids: Vec<String> = (1..=texts.len()).map(|i| format!("p{i}")).collect();
+        let list: Vec<(&str, &str)> = ids.iter().map(String::as_str).zip(texts.iter().copied()).collect();
+        Passages::paragraphs("ar", &list)
+    }
+
     fn doc(passages: &[&str]) -> Document {
         Document {
             kind: "Article".into(),
@@ -406,15 +405,7 @@ mod tests {
             title_lang: "ar".into(),
             title: "t".into(),
             fields: Vec::new(),
-            passages: passages
-                .iter()
-                .map(|t| Field {
-                    lang: "ar".into(),
-                    text: Arc::from(*t),
-                    weight: BODY_WEIGHT,
-                    anchor: Some("p1".into()),
-                })
-                .collect(),
+            passages: paragraphs(passages),
             counted: None,
         }
     }
@@ -504,11 +495,14 @@ mod tests {
         assert!(!same_passages(&chunk, &[doc(&["نص أول", "نص آخر"]), doc(&["نص ثالث"])]), "another text");
         assert!(!same_passages(&chunk, &chunk[..1]), "fewer documents");
         let mut anchored = chunk.clone();
-        anchored[1].passages[0].anchor = Some("p2".into());
+        anchored[1].passages = Passages::paragraphs("ar", &[("p2", "نص ثالث")]);
         assert!(!same_passages(&chunk, &anchored), "another anchor");
+        let mut language = chunk.clone();
+        language[1].passages.lang = "en".into();
+        assert!(!same_passages(&chunk, &language), "another language");
         let mut elsewhere = chunk.clone();
-        elsewhere[0].passages.pop();
-        elsewhere[1].passages.insert(0, chunk[0].passages[1].clone());
+        elsewhere[0].passages = paragraphs(&["نص أول"]);
+        elsewhere[1].passages = Passages::paragraphs("ar", &[("p2", "نص ثان"), ("p1", "نص ثالث")]);
         assert!(!same_passages(&chunk, &elsewhere), "the same passages in other documents");
     }
 }

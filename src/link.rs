@@ -57,7 +57,9 @@ pub struct Links {
     pub cooccurring: Arc<BTreeMap<String, Vec<(String, usize)>>>,
     /// article → the search terms of its passages with their weights, counted
     /// from the folded text mentions are found in: the search indexes need
-    /// not fold the original texts again.
+    /// not fold the original texts again. `render::Prepared::new` moves the
+    /// map out for the search indexes (which let each go once used): a
+    /// prepared site's links hold none.
     pub passage_weights: PassageWeights,
 }
 

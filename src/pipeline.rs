@@ -405,8 +405,9 @@ pub fn prepare_with(
     // A one-off run frees each copy of the article text as soon as its last
     // reader is done, before linking, the search indexes and the pages ask for
     // memory (they reuse it, and fresh memory costs the kernel's zeroing:
-    // docs/PERFORMANCE.md): the documents and the ingestions once the model
-    // holds the bodies, the plain texts once validation has read them.
+    // docs/PERFORMANCE.md): the documents and the ingestions (which hold the
+    // plain texts validation reads) once validation is done and the model
+    // holds the bodies.
     let own_extractions = (!rebuilding).then(|| std::mem::take(&mut memo.extractions));
     let (link_memo, body_memo, extractions) = (&mut memo.links, &mut memo.bodies, &memo.extractions);
     let validate_memo = &mut memo.validate;

@@ -177,14 +177,15 @@ pub struct Prepared {
 
 /// The order [`Prepared::render_into`] renders `pages` in, in three parts.
 ///
-/// - `beside_search`: the item pages that list no articles (the articles'
-///   pages, most of the site), rendered while the search indexes are made,
-///   their work filling what the indexes leave of the cores. Their view models
-///   are small and short-lived: the indexes' memory and the list pages' (their
-///   view models, and the article cards they fill) are not held at once. At
-///   10,000 articles the peak RSS was 60 MB lower than with the list pages
-///   beside the indexes, and each fresh megabyte costs the kernel's zeroing
-///   (docs/PERFORMANCE.md).
+/// - `beside_search`: the item pages that list no topic's or entity's
+///   articles (`lists` is 0: the articles' pages, most of the site), rendered
+///   while the search indexes are made, their work filling what the indexes
+///   leave of the cores. Their view models are small and short-lived (the
+///   cards of related articles they fill are kept): the indexes' memory and
+///   the list pages' (their view models, and most article cards) are not held
+///   at once. At 10,000 articles the peak RSS was 60 MB lower than with the
+///   list pages beside the indexes, and each fresh megabyte costs the
+///   kernel's zeroing (docs/PERFORMANCE.md).
 /// - `then`: the pages that list a section or more, then the items that list
 ///   most articles: they take longest, and the cores finish together on short
 ///   item pages (at 10,000 articles, an entity page rendered last kept one core
@@ -758,16 +759,18 @@ mod tests {
     /// pages that list a section, then the items that list most articles; the
     /// search pages wait.
     #[test]
-    fn the_longest_pages_are_rendered_first() {
+    fn article_pages_go_beside_the_search_then_the_longest_lists() {
         let (_tmp, prepared) = prepared_fixture();
         let r = prepared.renderer();
         let pages = super::views::all_pages(&r);
         let super::Order { beside_search, then, waiting } = super::render_order(&pages);
-        assert!(waiting.iter().all(|&i| super::views::search::names_indexes(&pages[i])));
+        let search: Vec<usize> = (0..pages.len()).filter(|&i| super::views::search::names_indexes(&pages[i])).collect();
+        assert!(!search.is_empty() && waiting == search, "the search pages, and they alone, wait");
         assert_eq!(beside_search.len() + then.len() + waiting.len(), pages.len());
         let articles = |i: &usize| pages[*i].path.contains("/articles/") && pages[*i].item;
         let lists_none = |i: &usize| pages[*i].item && pages[*i].lists == 0;
         assert!(beside_search.iter().all(lists_none), "beside the search, items that list no articles");
+        assert!(then.iter().all(|i| !lists_none(i)), "after it, every page that lists some");
         assert!(
             beside_search.iter().any(articles) && then.iter().all(|i| !articles(i)),
             "every article page beside it"

@@ -13,13 +13,9 @@ use tera::value::ValueKind;
 /// before ([`tera::Map`] then `Value::from`): 7 % of a 10,000-article build's
 /// samples; before that, a `BTreeMap` cost more still.
 pub fn map<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
-    Value::try_from_serializable(&Fields(&fields)).unwrap_or_else(|_| {
-        // Tera's serializer fails on map keys that are not strings, numbers or
-        // booleans; a struct's field names are strings, so this is not reached.
-        let mut map = tera::Map::with_capacity(N);
-        map.extend(fields.into_iter().map(|(key, value)| (key.into(), value)));
-        Value::from(map)
-    })
+    // Tera's serializer fails only on map keys that are not strings, numbers
+    // or booleans; a struct's field names are strings, and the values pass through.
+    Value::try_from_serializable(&Fields(&fields)).expect("a struct of Tera values serializes")
 }
 
 /// Fields that serialize as a struct's, for [`map`].

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! { lang, dirs: {code: "rtl"|"ltr"}, kinds: [label],
-//!   docs: [[kind, url, title lang, title, [[lang, text, anchor?], …], has passages (0|1)], …],
+//!   docs: [[kind, url, title lang, title, [[lang, text], …], has passages (0|1)], …],
 //!   terms: [term, …],                sorted by UTF-16 code units, as JS compares
 //!   postings: [[doc gap × 16 + weight, …], …],   one list per term
 //!   shard_size, shards: [url, …] }
@@ -50,8 +50,6 @@ pub struct Field {
     pub text: std::sync::Arc<str>,
     /// How much a match here counts.
     pub weight: u32,
-    /// Fragment id of the place the text comes from on the page (`p12`), if any.
-    pub anchor: Option<String>,
 }
 
 /// One search result to be: an article, a topic or an entity.
@@ -137,14 +135,9 @@ impl std::hash::Hash for Passages {
     }
 }
 
-/// A field as the scripts store it: `[lang, text]` or `[lang, text, anchor]`.
-fn field_row(f: &Field) -> Vec<&str> {
-    field_cells(f).collect()
-}
-
-/// The cells of [`field_row`], without a list to hold them.
-fn field_cells(f: &Field) -> impl Iterator<Item = &str> {
-    [f.lang.as_str(), &*f.text].into_iter().chain(f.anchor.as_deref())
+/// A field as the index script stores it: `[lang, text]`.
+fn field_row(f: &Field) -> [&str; 2] {
+    [&f.lang, &f.text]
 }
 
 /// The text shards of `docs`: shard k holds the passages of documents
@@ -156,7 +149,7 @@ pub fn text_shards(docs: &[Document]) -> Vec<String> {
 }
 
 /// Text shard `k` of [`text_shards`], made of its documents `chunk`: the
-/// passages by document id, `{"id":[[lang, text, anchor?], …], …}`, written
+/// passages by document id, `{"id":[[lang, text, anchor], …], …}`, written
 /// by hand as serde_json wrote the map (nearly all of it is the texts, which
 /// [`push_json_str`] escapes faster).
 pub fn text_shard(k: usize, chunk: &[Document]) -> String {
@@ -259,7 +252,7 @@ impl Weights {
 
 /// A document's terms with their weights: those of its title and fields, and
 /// those of its passages, which the languages' documents of an article share.
-/// A term in both counts both weights (see [`Index::from_weights`]).
+/// A term in both counts both weights (see [`Index::add`]).
 #[derive(Debug)]
 pub struct DocWeights {
     fields: Weights,
@@ -373,7 +366,10 @@ impl Index {
         // Looked up before a term is copied: nearly every term is there already.
         for (term, weight) in doc.fields.iter() {
             match self.postings.get_mut(term) {
-                Some(list) => list.push(posting(id, weight)),
+                Some(list) => {
+                    debug_assert!(list.last().is_none_or(|&last| unpack(last).0 < id), "documents in id order");
+                    list.push(posting(id, weight));
+                }
                 None => drop(self.postings.insert(term.into(), vec![posting(id, weight)])),
             }
         }
@@ -383,7 +379,10 @@ impl Index {
             match self.postings.get_mut(term) {
                 Some(list) => match list.last_mut() {
                     Some(last) if unpack(*last).0 == id => *last = posting(id, unpack(*last).1 + weight),
-                    _ => list.push(posting(id, weight)),
+                    last => {
+                        debug_assert!(last.is_none_or(|last| unpack(*last).0 < id), "documents in id order");
+                        list.push(posting(id, weight));
+                    }
                 },
                 None => drop(self.postings.insert(term.into(), vec![posting(id, weight)])),
             }
@@ -494,7 +493,7 @@ fn push_number(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<Vec<&'a str>>, u8);
+type DocRow<'a> = (usize, &'a String, &'a String, &'a String, Vec<[&'a str; 2]>, u8);
 
 /// Plain text of Markdown: the words, blocks separated by a line break.
 pub fn plain_text(md: &str) -> String {

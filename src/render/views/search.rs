@@ -147,17 +147,29 @@ pub fn add_indexes(
         todo.push(ToMake { lang, key, docs });
     }
     // From here on each article's passage weights are held by its documents
-    // alone, taken out of them for the index: the last language to add a
-    // document to its index lets them go.
+    // (and, in `serve`, by the link memo, for the next run), taken out of them
+    // for the index: in a one-off build, the last language to add a document
+    // to its index lets them go.
     drop(counted);
     let counted: Vec<Vec<Option<Arc<Weights>>>> =
         todo.iter_mut().map(|t| t.docs.iter_mut().map(|d| d.counted.take()).collect()).collect();
     // The text shards and the indexes are independent: make them side by side.
-    let reuse = keep.then_some(&previous);
-    let (shards, indexed) = rayon::join(
-        || add_shards(&todo, put, keep),
-        || todo.par_iter().zip(counted).map(|(t, counted)| index_of(&t.docs, counted, reuse)).collect::<Vec<_>>(),
-    );
+    let indexes = || -> Vec<(Index, Vec<Keyed>)> {
+        if !keep {
+            return todo.par_iter().zip(counted).map(|(t, counted)| index_of(&t.docs, counted, None)).collect();
+        }
+        // Memoizing, the languages go one after the other, each reusing what
+        // the last run and the languages before it weighed (an untranslated
+        // article's title and summary are the same in every language).
+        let mut reuse = previous;
+        let indexed = todo.iter().zip(counted).map(|(t, counted)| {
+            let (index, weights) = index_of(&t.docs, counted, Some(&reuse));
+            reuse.extend(weights.iter().cloned());
+            (index, weights)
+        });
+        indexed.collect()
+    };
+    let (shards, indexed) = rayon::join(|| add_shards(&todo, put, keep), indexes);
     let mut made = Vec::with_capacity(todo.len());
     for ((ToMake { lang, key, docs }, shard_files), (index, weights)) in todo.into_iter().zip(shards).zip(indexed) {
         if key.is_some() {
@@ -197,7 +209,7 @@ const WEIGHED_AT_ONCE: usize = 256;
 
 /// One language's index of `docs`, given the passage weights linking counted
 /// (`counted`, by document), and the weights of every document, by their hash,
-/// when `reuse` is given (the last run's weights, which are reused where they
+/// when `reuse` is given (weights counted before, which are reused where they
 /// match). The documents are weighed a run at a time on every core and added
 /// in id order; without `reuse`, each run's weights are let go once added.
 fn index_of(
@@ -306,7 +318,7 @@ struct Made<'l> {
 /// A field's text in the page language or the first that has it, as a search field.
 fn field(r: &Renderer, map: &Localized, lang: &Language, weight: u32) -> Option<Field> {
     let (l, text, _) = r.version(map, lang)?;
-    Some(Field { lang: l.code.clone(), text: plain_text(text).into(), weight, anchor: None })
+    Some(Field { lang: l.code.clone(), text: plain_text(text).into(), weight })
 }
 
 /// Every searchable document of one language's site, articles first (newest first), then topics, then entities.
@@ -353,12 +365,7 @@ pub fn documents(r: &Renderer, lang: &Language, counted: &PassageWeights) -> Vec
         let Some((title_lang, title)) = titled(&e.name) else { continue };
         let names = e.name.iter().chain(e.aliases.iter().flat_map(|(l, list)| list.iter().map(move |a| (l, a))));
         let mut fields: Vec<Field> = field(r, &e.description, lang, SUMMARY_WEIGHT).into_iter().collect();
-        fields.extend(names.map(|(l, n)| Field {
-            lang: l.clone(),
-            text: n.as_str().into(),
-            weight: NAME_WEIGHT,
-            anchor: None,
-        }));
+        fields.extend(names.map(|(l, n)| Field { lang: l.clone(), text: n.as_str().into(), weight: NAME_WEIGHT }));
         docs.push(Document {
             kind: r.string(lang, &format!("kind_{}", e.kind.as_str())),
             url: link(format!("entities/{slug}/index.html")),

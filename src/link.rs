@@ -388,19 +388,27 @@ type Naming = HashMap<String, Vec<(String, usize)>>;
 /// [`tables`] but the related articles: the entities each article names, the
 /// articles that name each entity, and the entities that occur together.
 fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Naming, Named, Named) {
-    let mut entity_articles = Named::new();
+    // Gathered by entity name borrowed from the counts, then keyed by an owned
+    // name once per entity: a map keyed by owned names took a copy of the name
+    // and a dozen string comparisons for each (article, entity) pair.
+    let mut by_entity: HashMap<&str, Vec<(String, usize)>> = HashMap::default();
     let mut article_entities = Naming::default();
     for (a, counts) in articles.iter().zip(counts) {
-        let mut named: Vec<(String, usize)> = counts.iter().map(|(e, n)| (e.to_string(), *n)).collect();
-        for (entity, n) in &named {
-            entity_articles.entry(entity.clone()).or_default().push((a.slug.clone(), *n));
+        for (&entity, &n) in counts {
+            match by_entity.get_mut(entity) {
+                Some(list) => list.push((a.slug.clone(), n)),
+                None => drop(by_entity.insert(entity, vec![(a.slug.clone(), n)])),
+            }
         }
+        let mut named: Vec<(String, usize)> = counts.iter().map(|(e, n)| (e.to_string(), *n)).collect();
         named.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
         article_entities.insert(a.slug.clone(), named);
     }
-    // Pairs are counted on entity numbers (their order in `entity_articles`, which is by slug).
-    let number: HashMap<&str, u32> = entity_articles.keys().enumerate().map(|(i, e)| (e.as_str(), i as u32)).collect();
-    let names: Vec<&String> = entity_articles.keys().collect();
+    let mut names: Vec<&str> = by_entity.keys().copied().collect();
+    names.sort_unstable();
+    // Pairs are counted on entity numbers, their order by name: comparing two
+    // numbers compares the names.
+    let number: HashMap<&str, u32> = names.iter().enumerate().map(|(i, e)| (*e, i as u32)).collect();
     let mut pairs: HashMap<(u32, u32), usize> = HashMap::default();
     for counts in counts {
         let list: Vec<u32> = counts.keys().map(|e| number[e]).collect(); // ascending, as the keys are sorted
@@ -410,15 +418,21 @@ fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Nam
             }
         }
     }
-    let mut cooccurring = Named::new();
+    let mut with: Vec<Vec<(u32, usize)>> = vec![Vec::new(); names.len()];
     for ((x, y), n) in pairs {
-        let (x, y) = (names[x as usize], names[y as usize]);
-        cooccurring.entry(x.clone()).or_default().push((y.clone(), n));
-        cooccurring.entry(y.clone()).or_default().push((x.clone(), n));
+        with[x as usize].push((y, n));
+        with[y as usize].push((x, n));
     }
-    for list in cooccurring.values_mut() {
-        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut cooccurring = Named::new();
+    for (x, mut list) in with.into_iter().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let list = list.into_iter().map(|(y, n)| (names[y as usize].to_string(), n)).collect();
+        cooccurring.insert(names[x].to_string(), list);
     }
+    let entity_articles = by_entity.into_iter().map(|(e, list)| (e.to_string(), list)).collect();
     (article_entities, entity_articles, cooccurring)
 }
 

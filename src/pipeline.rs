@@ -438,7 +438,14 @@ pub fn prepare_with(
                     || Site::from_project_with(&project, &documents, drafts, &key_of, body_memo),
                     || link_memo.prepare_finder(entities),
                 );
-                (site, rebuilding.then_some(documents))
+                // A rebuild keeps the documents for the next run; a one-off run is done with them.
+                let documents = if rebuilding {
+                    Some(documents)
+                } else {
+                    drop(documents);
+                    None
+                };
+                (site, documents)
             };
             drop(own_extractions);
             let model = site.map(|site| {

@@ -276,17 +276,9 @@ fn propose(site: &Site, text: &str, slug: &str, seed: &str, title_en: Option<&st
     let finder = MentionFinder::new(site);
     let body = site::body_of(&doc);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for block in &body {
-        let passages = match block {
-            site::BodyBlock::Heading(p) | site::BodyBlock::Paragraph(p) | site::BodyBlock::Quote(p) => {
-                std::slice::from_ref(p)
-            }
-            site::BodyBlock::List(items) => items.as_slice(),
-        };
-        for p in passages {
-            for m in finder.find_in(&FoldedPassage::new(p)) {
-                *counts.entry(m.entity).or_default() += 1;
-            }
+    for p in site::passages_of(&body) {
+        for m in finder.find_in(&FoldedPassage::new(p)) {
+            *counts.entry(m.entity).or_default() += 1;
         }
     }
     let mut entities: Vec<(String, usize)> = counts.into_iter().collect();

@@ -187,17 +187,17 @@ pub fn add_indexes(
         .map(|Made { lang, key, docs, index, shards, files }| {
             let script = index.to_script(&docs, &lang.code, &dirs, &shards);
             drop(index);
-            let (index, bytes) = script_file(&format!("search-{}", lang.code), script);
+            let (target, bytes) = script_file(&format!("search-{}", lang.code), script);
             let kept = key.map(|key| (key, bytes.clone())); // for the memo
-            put(index.clone(), bytes);
-            (lang, files, index, kept)
+            put(target.clone(), bytes);
+            (lang, files, target, kept)
         })
         .collect();
-    for (lang, mut files, index, kept) in finished {
-        names.insert(index_key(lang), index.clone());
+    for (lang, mut files, target, kept) in finished {
+        names.insert(index_key(lang), target.clone());
         if let Some((key, bytes)) = kept {
-            files.push((index.clone(), bytes));
-            memo.scripts.insert(lang.code.clone(), (key, files, index));
+            files.push((target.clone(), bytes));
+            memo.scripts.insert(lang.code.clone(), (key, files, target));
         }
     }
     names
@@ -418,10 +418,10 @@ mod tests {
     }
 
     /// Documents weighed a run at a time and added as they go make the index
-    /// that adding them all at once makes: ids go on across runs, a title term
-    /// found in the passages too keeps one posting, and passage weights come
-    /// from linking where it counted them, from the passages where it did not,
-    /// or from the last run's weights.
+    /// that adding them all at once makes: ids go on across runs, and the
+    /// weights are the same whether the passages' come from linking, from the
+    /// passages themselves, or from weights counted before. (How a document's
+    /// terms merge into one posting is `Index::add`'s, tested in its module.)
     #[test]
     fn an_index_made_run_by_run_is_the_index_of_all_the_documents() {
         let words = ["داعش", "التحالف", "سوريا", "بغداد", "واشنطن", "الرقة", "t"];

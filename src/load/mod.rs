@@ -57,10 +57,7 @@ pub struct Seed {
 
 impl Seed {
     fn new(text: String) -> Seed {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        text.hash(&mut h);
-        Seed { hash: h.finish(), lines: crate::ingest::line_count(&text), text: Arc::new(text) }
+        Seed { hash: locate::hash(&text), lines: crate::ingest::line_count(&text), text: Arc::new(text) }
     }
 
     /// Takes the text out, leaving the hash and line count (all validation
@@ -238,7 +235,7 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
         let readings: Vec<Reading<Prepared>> = files
             .par_iter()
             .with_max_len(FILES_PER_JOB)
-            .map(|file| Reading::of(&old, &old.files, root, file, || prepare(root, folder, file)))
+            .map(|file| Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep)))
             .collect();
         for (file, reading) in files.iter().zip(readings) {
             cache.read += usize::from(matches!(reading, Reading::Fresh(..)));
@@ -356,7 +353,9 @@ struct Prepared {
 }
 
 /// Reads and parses one content file; pure, so files are prepared in parallel.
-fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
+/// Its locator holds its text when `hold` is set (a load that is kept for
+/// rebuilds), else reads the file again if a diagnostic needs a position.
+fn prepare(root: &Path, folder: &str, rel: &str, hold: bool) -> Prepared {
     let mut diags = Vec::new();
     let Some(text) = read_text(root, rel, &mut diags, false) else { return Prepared { read: None, diags } };
     let parsed = match folder {
@@ -371,7 +370,8 @@ fn prepare(root: &Path, folder: &str, rel: &str) -> Prepared {
             parse_page(rel, &text, lang, &mut diags).map(|v| Parsed::Page(Arc::new(v)))
         }
     };
-    Prepared { read: Some((Locator::new(text), parsed)), diags }
+    let locator = if hold { Locator::new(text) } else { Locator::on_disk(root.join(rel), locate::hash(&text)) };
+    Prepared { read: Some((locator, parsed)), diags }
 }
 
 fn load_file(project: &mut Project, folder: &str, rel: &str, prepared: Prepared, diags: &mut Vec<Diagnostic>) {

@@ -135,7 +135,9 @@ fn clean_fold_and_count_by_character(raw: &str) -> (String, String, ScriptCounts
         // before a letter, go to both as they are while they fold to
         // themselves; one that folds to another, or a mark folding drops,
         // goes to each its way.
-        let mut run = at;
+        // Where the runs not yet copied start: the cleaned line takes every
+        // character of the loop as it is, the folded line is cut at each fold.
+        let (run, mut fold_run) = (at, at);
         loop {
             // Most of a line: a letter that folds to itself, after a plain space or not.
             if same.starts_at(bytes, at) {
@@ -156,15 +158,13 @@ fn clean_fold_and_count_by_character(raw: &str) -> (String, String, ScriptCounts
             match fold {
                 Low::Same => {}
                 Low::Folds(f) => {
-                    text.push_str(&raw[run..end]);
-                    folded.push_str(&raw[run..end - 2]);
+                    folded.push_str(&raw[fold_run..end - 2]);
                     folded.push(f);
-                    run = end;
+                    fold_run = end;
                 }
                 Low::Dropped if space == 0 => {
-                    text.push_str(&raw[run..end]);
-                    folded.push_str(&raw[run..at]);
-                    run = end;
+                    folded.push_str(&raw[fold_run..at]);
+                    fold_run = end;
                 }
                 Low::Dropped | Low::Other => break,
             }
@@ -172,7 +172,7 @@ fn clean_fold_and_count_by_character(raw: &str) -> (String, String, ScriptCounts
             counts.arabic += usize::from(arabic);
         }
         text.push_str(&raw[run..at]);
-        folded.push_str(&raw[run..at]);
+        folded.push_str(&raw[fold_run..at]);
     }
     (text, folded, counts)
 }

@@ -24,10 +24,11 @@ pub struct Locator {
 /// Where a [`Locator`] finds its document when it is first asked.
 #[derive(Debug, Clone)]
 enum Text {
-    /// In memory: `serve` keeps its locators across rebuilds, and files change under them.
+    /// In memory: what a load kept for rebuilds (`serve`, whose files change
+    /// under its cache) gives its locators, and `site.yaml`'s.
     Held(Arc<String>),
     /// In its file, read again then, and used only when it hashes as the text
-    /// that was parsed ([`hash`]); else nothing is located (1:1). A one-off
+    /// that was parsed ([`crate::load::text_hash`]); else nothing is located (1:1). A one-off
     /// command need not hold every content file's text (45 MB at 10,000
     /// articles, most of `check`'s fresh memory) for the few that get a
     /// diagnostic.
@@ -38,14 +39,6 @@ impl Default for Text {
     fn default() -> Text {
         Text::Held(Arc::default())
     }
-}
-
-/// The hash [`Locator::on_disk`] compares a file's text with when it reads it again.
-pub fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    text.hash(&mut h);
-    h.finish()
 }
 
 /// The positions found while indexing a document.
@@ -62,15 +55,17 @@ struct Open {
 }
 
 impl Locator {
-    /// A locator for `text` (a YAML document; front matter fences are fine).
-    /// Given a `String`, it keeps that string: a load hands it every content
-    /// file it has parsed, and need not copy them (45 MB at 10,000 articles).
+    /// A locator for `text` (a YAML document; front matter fences are fine),
+    /// held in memory. Given a `String`, it keeps that string: a load kept
+    /// for rebuilds hands it every content file it has parsed, and need not
+    /// copy them (45 MB at 10,000 articles).
     pub fn new(text: impl Into<String>) -> Locator {
         Locator { text: Text::Held(Arc::new(text.into())), positions: Default::default() }
     }
 
     /// A locator for the document in the file at `path`, whose text (as
-    /// [`crate::load::decode`] gives it) hashes to `hash`: read again when a
+    /// [`crate::load::decode`] gives it) hashes to `hash`
+    /// ([`crate::load::text_hash`]): read again when a
     /// position is first asked for, and used only if it is still that text.
     pub fn on_disk(path: impl Into<Arc<Path>>, hash: u64) -> Locator {
         Locator { text: Text::OnDisk { path: path.into(), hash }, positions: Default::default() }
@@ -82,7 +77,7 @@ impl Locator {
             Text::OnDisk { path, hash: then } => std::fs::read(path)
                 .ok()
                 .and_then(|bytes| crate::load::decode("", bytes, &mut Vec::new()))
-                .filter(|text| hash(text) == *then)
+                .filter(|text| crate::load::text_hash(text) == *then)
                 .map(|text| Index::of(&text).positions)
                 .unwrap_or_default(),
         })
@@ -269,6 +264,7 @@ fn push_item<'a>(value: &'a str, start: usize, end: usize, items: &mut Vec<(&'a 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::text_hash;
 
     const DOC: &str = "seed: a.txt\ntitle: {ar: \"عنوان\", en: \"Title\"}\ntopics: [one, two]\nentities:\n  - sdf\n  - isis\nfigures:\n  - metric: m\n    value: \"3\"\n    quote: \"x\"\n  - metric: n\n    quote: |\n      long\n      text\n    label: {en: y}\nrelated:\n- a\n- b\n";
 
@@ -290,12 +286,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.yaml");
         std::fs::write(&path, format!("\u{FEFF}{DOC}")).unwrap();
-        let loc = Locator::on_disk(path.as_path(), hash(DOC));
-        assert_eq!(loc.locate("figures[0].quote"), (10, 12), "the byte-order mark is not a column");
+        let loc = Locator::on_disk(path.as_path(), text_hash(DOC));
+        assert_eq!(loc.locate("seed"), (1, 7), "the byte-order mark is not a column");
+        assert_eq!(loc.locate("figures[0].quote"), (10, 12));
         std::fs::write(&path, format!("\n{DOC}")).unwrap();
-        let stale = Locator::on_disk(path.as_path(), hash(DOC));
+        let stale = Locator::on_disk(path.as_path(), text_hash(DOC));
         assert_eq!(stale.locate("figures[0].quote"), (1, 1), "an edited file locates nothing");
-        let gone = Locator::on_disk(dir.path().join("gone.yaml"), hash(DOC));
+        let gone = Locator::on_disk(dir.path().join("gone.yaml"), text_hash(DOC));
         assert_eq!(gone.locate("seed"), (1, 1));
     }
 

@@ -57,7 +57,7 @@ pub struct Seed {
 
 impl Seed {
     fn new(text: String) -> Seed {
-        Seed { hash: locate::hash(&text), lines: crate::ingest::line_count(&text), text: Arc::new(text) }
+        Seed { hash: text_hash(&text), lines: crate::ingest::line_count(&text), text: Arc::new(text) }
     }
 
     /// Takes the text out, leaving the hash and line count (all validation
@@ -370,7 +370,7 @@ fn prepare(root: &Path, folder: &str, rel: &str, hold: bool) -> Prepared {
             parse_page(rel, &text, lang, &mut diags).map(|v| Parsed::Page(Arc::new(v)))
         }
     };
-    let locator = if hold { Locator::new(text) } else { Locator::on_disk(root.join(rel), locate::hash(&text)) };
+    let locator = if hold { Locator::new(text) } else { Locator::on_disk(root.join(rel), text_hash(&text)) };
     Prepared { read: Some((locator, parsed)), diags }
 }
 
@@ -489,6 +489,16 @@ fn read_text(root: &Path, rel: &str, diags: &mut Vec<Diagnostic>, required: bool
             None
         }
     }
+}
+
+/// The hash of a decoded text: a seed's ([`Seed::hash`], which ingestion is
+/// cached by: changing it makes every cache entry stale) and the one a
+/// [`Locator::on_disk`] checks its file against when it reads it again.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// `String::from_utf8`, validated with SIMD first: std's validator takes about ten

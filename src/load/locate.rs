@@ -27,11 +27,11 @@ enum Text {
     /// In memory: what a load kept for rebuilds (`serve`, whose files change
     /// under its cache) gives its locators, and `site.yaml`'s.
     Held(Arc<String>),
-    /// In its file, read again then, and used only when it hashes as the text
-    /// that was parsed ([`crate::load::text_hash`]); else nothing is located (1:1). A one-off
-    /// command need not hold every content file's text (45 MB at 10,000
-    /// articles, most of `check`'s fresh memory) for the few that get a
-    /// diagnostic.
+    /// In its file, read again then, and used only when it hashes as the
+    /// text that was parsed ([`crate::load::text_hash`]); else nothing is
+    /// located (1:1). A one-off command need not hold every content file's
+    /// text (45 MB at 10,000 articles, most of `check`'s fresh memory) for
+    /// the few that get a diagnostic.
     OnDisk { path: Arc<Path>, hash: u64 },
 }
 
@@ -65,8 +65,8 @@ impl Locator {
 
     /// A locator for the document in the file at `path`, whose text (as
     /// [`crate::load::decode`] gives it) hashes to `hash`
-    /// ([`crate::load::text_hash`]): read again when a
-    /// position is first asked for, and used only if it is still that text.
+    /// ([`crate::load::text_hash`]): read again when a position is first
+    /// asked for, and used only if it is still that text.
     pub fn on_disk(path: impl Into<Arc<Path>>, hash: u64) -> Locator {
         Locator { text: Text::OnDisk { path: path.into(), hash }, positions: Default::default() }
     }

@@ -395,10 +395,7 @@ fn entity_tables(articles: &[Article], counts: &[BTreeMap<&str, usize>]) -> (Nam
     let mut article_entities = Naming::default();
     for (a, counts) in articles.iter().zip(counts) {
         for (&entity, &n) in counts {
-            match by_entity.get_mut(entity) {
-                Some(list) => list.push((a.slug.clone(), n)),
-                None => drop(by_entity.insert(entity, vec![(a.slug.clone(), n)])),
-            }
+            by_entity.entry(entity).or_default().push((a.slug.clone(), n));
         }
         let mut named: Vec<(String, usize)> = counts.iter().map(|(e, n)| (e.to_string(), *n)).collect();
         named.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));

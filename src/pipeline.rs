@@ -438,14 +438,9 @@ pub fn prepare_with(
                     || Site::from_project_with(&project, &documents, drafts, &key_of, body_memo),
                     || link_memo.prepare_finder(entities),
                 );
-                // A rebuild keeps the documents for the next run; a one-off run is done with them.
-                let documents = if rebuilding {
-                    Some(documents)
-                } else {
-                    drop(documents);
-                    None
-                };
-                (site, documents)
+                // A rebuild keeps the documents for the next run; a one-off run
+                // is done with them, and frees them here.
+                (site, rebuilding.then_some(documents))
             };
             drop(own_extractions);
             let model = site.map(|site| {

@@ -132,7 +132,10 @@ pub fn all_pages<'r>(r: &'r Renderer) -> Vec<PageSpec<'r>> {
     // 10,000 articles, ~40 ms a language that had one core busy alone).
     use rayon::prelude::*;
     let each: Vec<Vec<PageSpec>> = r.site.languages.par_iter().map(|lang| pages_for(r, lang)).collect();
-    let mut pages: Vec<PageSpec> = each.into_iter().flatten().collect();
+    // Gathered into one list of its final size: a list grown page by page
+    // copied them again at every doubling, into fresh memory.
+    let mut pages = Vec::with_capacity(each.iter().map(Vec::len).sum::<usize>() + 2);
+    each.into_iter().for_each(|mut list| pages.append(&mut list));
     pages.extend([landing(r), not_found(r)]);
     pages
 }

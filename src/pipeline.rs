@@ -42,14 +42,15 @@ fn extract_all(
     let mut previous_docs = std::mem::take(&mut memo.documents);
     let texts = take_texts(project);
     let project = &*project;
-    let jobs: Vec<_> = take_stored(project, texts, store.as_deref_mut())
-        .into_iter()
-        .filter_map(|(slug, a, text, stored_key, stored)| {
-            let key = incremental::ingest_key(project.seeds.get(&a.value.seed)?, &a.value);
-            let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
-            Some((slug, a, text, key, (stored_key, stored), reused))
-        })
-        .collect();
+    let stored = take_stored(project, texts, store.as_deref_mut());
+    // Allocated at its final size, as the lists below: a list grown job by job
+    // is copied at every doubling, into fresh memory, with the other core idle.
+    let mut jobs = Vec::with_capacity(stored.len());
+    jobs.extend(stored.into_iter().filter_map(|(slug, a, text, stored_key, stored)| {
+        let key = incremental::ingest_key(project.seeds.get(&a.value.seed)?, &a.value);
+        let reused = previous.remove(slug).filter(|e| e.key == key).zip(previous_docs.remove(slug));
+        Some((slug, a, text, key, (stored_key, stored), reused))
+    }));
     let store_ref = store.as_deref();
     let done: Vec<_> = jobs
         .into_par_iter()
@@ -78,7 +79,8 @@ fn extract_all(
             (slug, a, origin, (entry, doc), None)
         })
         .collect();
-    let mut documents = BTreeMap::new();
+    let mut documents = Vec::with_capacity(done.len());
+    memo.extractions.reserve(done.len());
     for (slug, a, origin, (entry, doc), encoded) in done {
         memo.stats.ingested += usize::from(origin == Origin::Seed);
         memo.stats.cached += usize::from(origin == Origin::Cache);
@@ -86,11 +88,13 @@ fn extract_all(
             store.put(key, encoded);
         }
         warn_unmatched(a, &entry.unmatched, diags);
-        documents.insert(slug.clone(), doc);
+        documents.push((slug.clone(), doc));
         memo.extractions.insert(slug.clone(), entry);
     }
     memo.stats.seeds = documents.len();
-    documents
+    // In the articles' order, which is the slugs': the map is built in one pass
+    // rather than searched at every insertion (at 10,000 articles, one core alone).
+    documents.into_iter().collect()
 }
 
 /// At most this many seeds are read and ingested one after the other by a

@@ -1,0 +1,189 @@
+//! Reading whole files in few system calls, and asking the kernel to read
+//! ahead the files a stage is about to read when they are not in memory.
+
+use std::io::{self, ErrorKind, Read};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A whole file's bytes, in four system calls: open, its size, one read and
+/// close. `std::fs::read` reads once more to meet the end, and a seed was
+/// stat'ed by its path first to see that it is a file: at 10,000 articles,
+/// 32,000 of the 116,000 calls that reading the content files and seeds made.
+/// `Ok(None)` when the path is not a regular file; it is opened without
+/// waiting, so that a pipe does not hang the build waiting for a writer.
+///
+/// With `ahead`, the first read takes only what memory holds; when the file
+/// is not all there, `ahead` is told ([`ReadAhead::cold`]) and the read waits
+/// for the disk as any other.
+pub(super) fn read_file(path: &Path, ahead: Option<&ReadAhead>) -> io::Result<Option<Vec<u8>>> {
+    let mut file = open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let size = usize::try_from(meta.len()).map_err(|_| io::Error::from(ErrorKind::OutOfMemory))?;
+    // Room for one byte more than the size: a read that stops short of it at
+    // the size has met the end, and one that fills it finds the file grown.
+    let mut bytes = vec![0; size.saturating_add(1)];
+    let (mut filled, mut read) = (0, false);
+    if let Some(ahead) = ahead.filter(|_| size > 0)
+        && let Ok(n) = read_cached(&file, &mut bytes)
+    {
+        (filled, read) = (n, n > 0);
+        if n < size {
+            ahead.cold();
+        }
+    }
+    loop {
+        // A read that stopped at the size, with room for more, met the end.
+        if read && filled == size && filled < bytes.len() {
+            break;
+        }
+        if filled == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        let n = match file.read(&mut bytes[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            break;
+        }
+        (filled, read) = (filled + n, true);
+    }
+    bytes.truncate(filled);
+    Ok(Some(bytes))
+}
+
+/// Opens a file for reading without waiting for a pipe's writer.
+fn open(path: &Path) -> io::Result<std::fs::File> {
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
+}
+
+/// Reads from the file's position what the page cache holds of it, without
+/// waiting for the disk (`RWF_NOWAIT`): how many bytes, 0 when none are there.
+/// An error means the system cannot say (an older kernel, another file system).
+#[cfg(target_os = "linux")]
+fn read_cached(file: &std::fs::File, bytes: &mut [u8]) -> io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let iov = libc::iovec { iov_base: bytes.as_mut_ptr().cast(), iov_len: bytes.len() };
+    // SAFETY: `iov` describes `bytes`, which is valid for writes of its length
+    // for the call's duration; offset -1 reads from (and moves) the file's position.
+    let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, -1, libc::RWF_NOWAIT) };
+    match usize::try_from(n) {
+        Ok(n) => Ok(n),
+        Err(_) => match io::Error::last_os_error() {
+            e if e.kind() == ErrorKind::WouldBlock => Ok(0),
+            e => Err(e),
+        },
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_cached(_: &std::fs::File, _: &mut [u8]) -> io::Result<usize> {
+    Err(ErrorKind::Unsupported.into())
+}
+
+/// The files a stage is about to read, in the order it reads them. When one
+/// of them is not in memory ([`read_file`] says so), the page cache is cold
+/// (a first run after a reboot or a fresh clone, or files the system let go
+/// of while idle), and one read at a time per core would wait for the disk
+/// file after file: a `check` at 10,000 articles with nothing cached took
+/// 2.6–3.2 s against 0.9–1.0 s with everything cached. So a thread of its own
+/// then asks the kernel to read every listed file ahead
+/// (`posix_fadvise(WILLNEED)`, which queues the reads without waiting for
+/// them), the disk serves them many at a time, and that `check` takes 1.3 s.
+/// When every file is in memory, nothing is asked.
+pub struct ReadAhead<'a> {
+    root: &'a Path,
+    /// Prefix of every name below `root` (`seeds/`), or empty.
+    folder: &'a str,
+    names: Vec<&'a str>,
+    asked: AtomicBool,
+}
+
+impl<'a> ReadAhead<'a> {
+    pub fn new(root: &'a Path, folder: &'a str, names: Vec<&'a str>) -> ReadAhead<'a> {
+        ReadAhead { root, folder, names, asked: AtomicBool::new(false) }
+    }
+
+    /// A listed file was not in memory: the others are asked for, once.
+    fn cold(&self) {
+        if self.asked.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let paths: Vec<PathBuf> =
+            self.names.iter().map(|name| self.root.join(format!("{}{name}", self.folder))).collect();
+        // Left to run on its own: it waits for no read, and a hint given
+        // after the stage is over costs nothing.
+        let spawned = std::thread::Builder::new()
+            .name("read-ahead".into())
+            .spawn(move || paths.iter().for_each(|path| hint(path)));
+        drop(spawned); // without the hints, the files are read as before
+    }
+}
+
+/// Asks the kernel to read a whole file into memory, without waiting for it.
+#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+fn hint(path: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(file) = open(path) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a plain call on a descriptor that `file` keeps open for its duration.
+        unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_file_reads_whole_files_and_waits_for_no_pipe() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ahead = ReadAhead::new(tmp.path(), "", vec![]);
+        // Empty, within a page, a whole page, and many pages; with and without read-ahead.
+        for size in [0, 1, 4095, 4096, 200_000] {
+            let path = tmp.path().join(format!("f{size}"));
+            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_file(&path, None).unwrap().as_ref(), Some(&bytes), "{size} bytes");
+            assert_eq!(read_file(&path, Some(&ahead)).unwrap(), Some(bytes), "{size} bytes, read ahead");
+        }
+        assert_eq!(read_file(tmp.path(), None).unwrap(), None, "a folder");
+        let pipe = tmp.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+        assert_eq!(read_file(&pipe, None).unwrap(), None, "a pipe is not read, nor waited on for a writer");
+        hint(&pipe); // nor waited on when asked ahead
+        let absent = read_file(&tmp.path().join("absent"), None).unwrap_err();
+        assert_eq!(absent.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    /// A file the page cache let go of is read whole, and the others listed are asked for.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_not_in_memory_asks_for_the_rest() {
+        use std::os::fd::AsRawFd;
+        // Below the project's folder, on a disk: a file system in memory (tmpfs) never lets go of a file.
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        std::fs::create_dir_all(&target).unwrap();
+        let tmp = tempfile::tempdir_in(target).unwrap();
+        let names = ["a.txt", "b.txt"];
+        let bytes: Vec<u8> = (0..100_000).map(|i| (i % 251) as u8).collect();
+        for name in names {
+            std::fs::write(tmp.path().join(name), &bytes).unwrap();
+        }
+        let ahead = ReadAhead::new(tmp.path(), "", names.to_vec());
+        assert_eq!(read_file(&tmp.path().join("a.txt"), Some(&ahead)).unwrap().as_ref(), Some(&bytes));
+        assert!(!ahead.asked.load(Ordering::Relaxed), "a file in memory asks for nothing");
+        // Written to the disk, then dropped from memory.
+        let file = std::fs::File::open(tmp.path().join("b.txt")).unwrap();
+        file.sync_all().unwrap();
+        // SAFETY: a plain call on a descriptor `file` keeps open.
+        assert_eq!(unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) }, 0);
+        assert_eq!(read_file(&tmp.path().join("b.txt"), Some(&ahead)).unwrap(), Some(bytes));
+        assert!(ahead.asked.load(Ordering::Relaxed), "a file not in memory asks for the others");
+    }
+}

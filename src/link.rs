@@ -320,8 +320,9 @@ pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
     // An article is about the entities it names explicitly and those its text mentions.
     let counts: Vec<BTreeMap<&str, usize>> = site
         .articles
-        .iter()
+        .par_iter()
         .zip(&per_article)
+        .with_max_len(ARTICLES_PER_JOB)
         .map(|(a, (_, found))| {
             let mut counts: BTreeMap<&str, usize> = found.counts.iter().map(|(e, n)| (e.as_str(), *n)).collect();
             for e in &a.meta.entities {
@@ -331,6 +332,13 @@ pub fn link_with(site: &Site, memo: &mut LinkMemo) -> Links {
         })
         .collect();
     let mut links = Links::default();
+    // Reserved at their size: grown entry by entry, each map was moved at every doubling.
+    let n = per_article.len();
+    links.mentions.reserve(n);
+    links.figure_spots.reserve(n);
+    links.event_spots.reserve(n);
+    links.passage_weights.reserve(n);
+    memo.articles.reserve(n);
     for (a, (key, found)) in site.articles.iter().zip(&per_article) {
         links.mentions.insert(a.slug.clone(), found.mentions.clone());
         links.figure_spots.insert(a.slug.clone(), found.figure_spots.clone());

@@ -401,6 +401,14 @@ fn drop_aside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
+/// Frees a collection's items on every core: freeing 10,000 articles' texts
+/// one after the other kept one core busy, and the other idle, for 20 ms.
+fn drop_on_every_core<T: IntoIterator<Item: Send>>(items: T) {
+    use rayon::prelude::*;
+    let items: Vec<T::Item> = items.into_iter().collect();
+    items.into_par_iter().with_max_len(64).for_each(drop);
+}
+
 /// Everything before rendering pages: load, ingest, validate, model, link,
 /// theme, editions, assets and search indexes. `None` when there are errors.
 /// `serve` stops here and renders each page when it is asked for.
@@ -445,9 +453,16 @@ pub fn prepare_with(
                 );
                 // A rebuild keeps the documents for the next run; a one-off run
                 // is done with them, and frees them here.
-                (site, rebuilding.then_some(documents))
+                if rebuilding {
+                    (site, Some(documents))
+                } else {
+                    drop_on_every_core(documents);
+                    (site, None)
+                }
             };
-            drop(own_extractions);
+            if let Some(extractions) = own_extractions {
+                drop_on_every_core(extractions);
+            }
             let model = site.map(|site| {
                 let links = link::link_with(&site, link_memo);
                 (site, links)

@@ -147,7 +147,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
         readers.entry(&a.value.seed).or_default().push(a);
     }
     let readers: Vec<_> = readers.into_iter().collect();
-    let ahead = load::ReadAhead::new(&project.root, "seeds/", readers.iter().map(|(name, _)| name.as_str()).collect());
+    let ahead = load::seeds_ahead(&project.root, readers.iter().map(|(name, _)| name.as_str()));
     readers
         .into_par_iter()
         .with_max_len(SEEDS_PER_JOB)

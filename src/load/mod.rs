@@ -489,7 +489,7 @@ fn read_text(
         Ok(None) => {
             diags.push(
                 Diagnostic::error(rel, 0, 0, "not a regular file")
-                    .with_hint("this path is a folder, pipe, device or socket: put a plain text file here"),
+                    .with_hint("this path is a folder, a pipe or a device: put a plain text file here"),
             );
             None
         }
@@ -650,7 +650,7 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
     use rayon::prelude::*;
     let names: BTreeSet<&String> = project.articles.values().map(|a| &a.value.seed).collect();
     let names: Vec<&String> = names.into_iter().collect();
-    let ahead = ReadAhead::new(&project.root, "seeds/", names.iter().map(|n| n.as_str()).collect());
+    let ahead = seeds_ahead(&project.root, names.iter().map(|n| n.as_str()));
     // Read on every core, then taken in name order, so diagnostics come out as before.
     let read: Vec<(String, Reading<ReadSeed>)> = names
         .into_par_iter()
@@ -681,17 +681,30 @@ pub fn read_seed_file(root: &Path, name: &str, ahead: Option<&ReadAhead>) -> (Op
     (read_seed(root, name, &mut found, ahead).map(Seed::new), found)
 }
 
+/// True for a seed name that names a file in `seeds/` itself: no folder, no
+/// way out of it, nothing hidden. Validation reports the others.
+fn is_seed_name(name: &str) -> bool {
+    !(name.contains('/') || name.contains('\\') || name.starts_with('.'))
+}
+
+/// The read-ahead of the seeds named in `names` (those [`read_seed`] reads).
+pub fn seeds_ahead<'a>(root: &'a Path, names: impl Iterator<Item = &'a str>) -> ReadAhead<'a> {
+    ReadAhead::new(root, "seeds/", names.filter(|name| is_seed_name(name)).collect())
+}
+
 /// One seed's text; `None` when it cannot be used (validation reports a bad or missing name).
 fn read_seed(root: &Path, name: &str, diags: &mut Vec<Diagnostic>, ahead: Option<&ReadAhead>) -> Option<String> {
     let rel = format!("seeds/{name}");
-    if name.contains('/') || name.contains('\\') || name.starts_with('.') {
+    if !is_seed_name(name) {
         return None; // reported by validation as an invalid seed name
     }
-    let bytes = match read_file(&root.join(&rel), ahead) {
+    let path = root.join(&rel);
+    let bytes = match read_file(&path, ahead) {
         Ok(Some(bytes)) => bytes,
-        // Reported by validation, at the article that names it.
+        // What is not a file there (missing, a folder, a loop of links...) is
+        // reported by validation, at the article that names it.
         Ok(None) => return None,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(_) if !path.is_file() => return None,
         Err(e) => {
             diags.push(cannot_read(&rel, &e));
             return None;

@@ -57,9 +57,14 @@ pub(super) fn read_file(path: &Path, ahead: Option<&ReadAhead>) -> io::Result<Op
     Ok(Some(bytes))
 }
 
-/// Opens a file for reading without waiting for a pipe's writer.
+/// Opens a file for reading without waiting for a pipe's writer. A file
+/// another process holds a lease on (a file server's) refuses such an open:
+/// it is opened again, waiting for the lease to be broken.
 fn open(path: &Path) -> io::Result<std::fs::File> {
-    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
+    match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
+        Err(e) if e.kind() == ErrorKind::WouldBlock => std::fs::File::open(path),
+        opened => opened,
+    }
 }
 
 /// Reads from the file's position what the page cache holds of it, without
@@ -166,10 +171,10 @@ mod tests {
     #[test]
     fn a_file_not_in_memory_asks_for_the_rest() {
         use std::os::fd::AsRawFd;
-        // Below the project's folder, on a disk: a file system in memory (tmpfs) never lets go of a file.
-        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
-        std::fs::create_dir_all(&target).unwrap();
-        let tmp = tempfile::tempdir_in(target).unwrap();
+        // Beside the test binary, in the build's folder on a disk: the system's
+        // temporary folder may be in memory (tmpfs), which never lets go of a file.
+        let built = std::env::current_exe().unwrap();
+        let tmp = tempfile::tempdir_in(built.parent().unwrap()).unwrap();
         let names = ["a.txt", "b.txt"];
         let bytes: Vec<u8> = (0..100_000).map(|i| (i % 251) as u8).collect();
         for name in names {
@@ -184,6 +189,8 @@ mod tests {
         // SAFETY: a plain call on a descriptor `file` keeps open.
         assert_eq!(unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) }, 0);
         assert_eq!(read_file(&tmp.path().join("b.txt"), Some(&ahead)).unwrap(), Some(bytes));
+        // (A file system that keeps every file in memory, or cannot say what it
+        // holds without waiting, would fail here: the build folder is on a disk.)
         assert!(ahead.asked.load(Ordering::Relaxed), "a file not in memory asks for the others");
     }
 }

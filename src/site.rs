@@ -276,7 +276,8 @@ impl Site {
             }
             articles.extend(article);
         }
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        // Slugs are unique, so no two articles compare equal: no stable sort's scratch copy.
+        articles.sort_unstable_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         let article_index = articles.iter().enumerate().map(|(i, a)| (a.slug.clone(), i)).collect();
         let mut topic_index: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, a) in articles.iter().enumerate() {

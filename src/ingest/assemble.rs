@@ -4,8 +4,9 @@ use super::layout::Decision;
 use super::shape::{LineInfo, list_item_text};
 use super::{Block, Extraction, LineDecision, ListItem, Role};
 
-/// Builds the extraction from the final decisions.
-pub(crate) fn assemble(lines: &[LineInfo], decisions: Vec<Decision>) -> Extraction {
+/// Builds the extraction from the final decisions. The lines' cleaned texts
+/// move into the per-line record rather than being copied into it.
+pub(crate) fn assemble(lines: Vec<LineInfo>, decisions: Vec<Decision>) -> Extraction {
     let mut title: Option<String> = None;
     let mut blocks: Vec<Block> = Vec::new();
     // Whether the previous kept line was a list item (consecutive items share a block).
@@ -45,11 +46,11 @@ pub(crate) fn assemble(lines: &[LineInfo], decisions: Vec<Decision>) -> Extracti
         }
     }
     let lines = lines
-        .iter()
+        .into_iter()
         .zip(decisions)
         .map(|(line, d)| LineDecision {
             line: line.number,
-            text: line.text.clone(),
+            text: line.text,
             kept: d.kept,
             role: d.role,
             reason: d.reason,

@@ -201,7 +201,7 @@ pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideR
     let mut decisions = layout::plan(&lines, &forced);
     overrides::apply_keep(&lines, overrides, &mut decisions, &mut report);
     glue::repair(&lines, &mut decisions);
-    let mut extraction = assemble::assemble(&lines, decisions);
+    let mut extraction = assemble::assemble(lines, decisions);
     if let Some(range) = &overrides.lines {
         let outside = format!("outside the article's lines {}-{}", range.start(), range.end());
         for d in extraction.lines.iter_mut().filter(|d| !range.contains(&d.line)) {

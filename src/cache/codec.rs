@@ -44,8 +44,8 @@ pub fn encode_doc(doc: &Extraction) -> Vec<u8> {
         put_len(&mut out, d.line);
         put_str(&mut out, &d.text);
         out.push(role_code(d.role) | if d.kept { KEPT } else { 0 });
-        put_text(&mut out, previous_reason == Some(d.reason.as_str()), &d.reason);
-        previous_reason = Some(d.reason.as_str());
+        put_text(&mut out, previous_reason == Some(&*d.reason), &d.reason);
+        previous_reason = Some(&*d.reason);
     }
     let line_text = |line: usize| line_text(&doc.lines, line);
     put_len(&mut out, doc.blocks.len());
@@ -153,7 +153,7 @@ fn decode_doc(bytes: &[u8]) -> Option<Extraction> {
         let role = role_of(flags & !KEPT)?;
         let reason = match r.text()? {
             None => lines.last()?.reason.clone(),
-            Some(reason) => reason.to_owned(),
+            Some(reason) => reason.to_owned().into(),
         };
         lines.push(LineDecision { line, text, kept: flags & KEPT != 0, role, reason });
     }
@@ -305,7 +305,7 @@ mod tests {
                     text,
                     kept,
                     role,
-                    reason: odd.unwrap_or_else(|| reason.to_string()),
+                    reason: odd.unwrap_or_else(|| reason.to_string()).into(),
                 })
                 .collect::<Vec<_>>()
         });

@@ -78,7 +78,7 @@ fn remove_glued_copies(lines: &[LineInfo], decisions: &mut [Decision]) -> Vec<bo
             }
             let d = &mut decisions[i];
             d.role = Role::Paragraph;
-            d.reason = format!("text glued to a copy of the heading at line {} (copy removed)", lines[h].number);
+            d.reason = format!("text glued to a copy of the heading at line {} (copy removed)", lines[h].number).into();
             d.body = Some(rest.to_string());
             fragments[i] = !ends_sentence(rest);
         }
@@ -92,7 +92,7 @@ fn strip_leading_label(lines: &[LineInfo], i: usize, d: &mut Decision) {
     let Some((first, rest)) = text.split_once(' ') else { return };
     if lines[i].words >= 8 && LEXICON.ad_labels.contains(&fold(first)) {
         d.body = Some(rest.to_string());
-        d.reason = format!("{}; glued advertisement label removed", d.reason);
+        d.reason = format!("{}; glued advertisement label removed", d.reason).into();
     }
 }
 
@@ -125,7 +125,7 @@ fn split_trailing_heading(lines: &[LineInfo], i: usize, decisions: &mut [Decisio
     if titled && next_is_text {
         let (head, tail) = (head.to_string(), tail.to_string());
         let d = &mut decisions[i];
-        d.reason = format!("{}; heading «{tail}» glued to its end split off", d.reason);
+        d.reason = format!("{}; heading «{tail}» glued to its end split off", d.reason).into();
         d.body = Some(head);
         d.trailing_heading = Some(tail);
     }
@@ -177,7 +177,7 @@ fn join_broken_sentences(lines: &[LineInfo], decisions: &mut [Decision], fragmen
         }
         if let Some(p) = open {
             decisions[i].continues = Some(p);
-            decisions[i].reason = format!("continues the sentence of line {}", lines[p].number);
+            decisions[i].reason = format!("continues the sentence of line {}", lines[p].number).into();
         }
         let text = decisions[i].body.as_deref().unwrap_or(&lines[i].text);
         let open_here = decisions[i].trailing_heading.is_none() && (fragments[i] || ends_comma(text));

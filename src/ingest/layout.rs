@@ -7,6 +7,7 @@
 //! after the footer) is dropped. Inside the run, isolated furniture is dropped line by line.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 use super::Role;
 use super::echo::{Repeats, echoes, late_title};
@@ -37,8 +38,8 @@ pub(crate) struct Decision {
     pub kept: bool,
     /// Its role.
     pub role: Role,
-    /// Why.
-    pub reason: String,
+    /// Why: most reasons are fixed texts, held without a copy.
+    pub reason: Cow<'static, str>,
     /// Block text when it differs from the cleaned line (a glued heading or label removed).
     pub body: Option<String>,
     /// A heading glued onto the end of this line, split into its own block.
@@ -49,12 +50,12 @@ pub(crate) struct Decision {
 
 impl Decision {
     /// A kept line.
-    pub(crate) fn keep(role: Role, reason: impl Into<String>) -> Self {
+    pub(crate) fn keep(role: Role, reason: impl Into<Cow<'static, str>>) -> Self {
         Self { kept: true, role, reason: reason.into(), body: None, trailing_heading: None, continues: None }
     }
 
     /// A dropped line.
-    pub(crate) fn drop(role: Role, reason: impl Into<String>) -> Self {
+    pub(crate) fn drop(role: Role, reason: impl Into<Cow<'static, str>>) -> Self {
         Self { kept: false, ..Self::keep(role, reason) }
     }
 }
@@ -62,7 +63,7 @@ impl Decision {
 /// Effective boilerplate verdict of a line: surface, script or override.
 #[derive(Clone, Debug)]
 struct Furniture {
-    reason: String,
+    reason: Cow<'static, str>,
     hard: bool,
 }
 
@@ -156,13 +157,13 @@ fn furniture(lines: &[LineInfo], forced: &Forced) -> Vec<Option<Furniture>> {
         .enumerate()
         .map(|(i, line)| {
             if let Some(Some(reason)) = forced.drop.get(i) {
-                return Some(Furniture { reason: reason.clone(), hard: false });
+                return Some(Furniture { reason: reason.clone().into(), hard: false });
             }
             if line.is_blank() || forced.title == Some(i) {
                 return None;
             }
             if let Some(b) = line.boiler {
-                return Some(Furniture { reason: b.reason.to_string(), hard: b.tail == Tail::Hard });
+                return Some(Furniture { reason: b.reason.into(), hard: b.tail == Tail::Hard });
             }
             let s = line.scripts;
             let foreign = if arabic_doc { s.arabic == 0 && s.latin > 0 } else { s.latin == 0 && s.arabic > 0 };
@@ -334,11 +335,11 @@ fn outside(line: &LineInfo, furniture: Option<&Furniture>) -> Decision {
 
 /// A non-furniture line after the article's run, with what ended the article.
 fn after_article(lines: &[LineInfo], furniture: &[Option<Furniture>], run: Run) -> Decision {
-    let why = match furniture.get(run.end) {
+    let why: Cow<'static, str> = match furniture.get(run.end) {
         Some(Some(f)) if f.hard => {
-            format!("after the end of the article (footer marker at line {})", lines[run.end].number)
+            format!("after the end of the article (footer marker at line {})", lines[run.end].number).into()
         }
-        _ => "outside the article (another article after a stretch of boilerplate)".to_string(),
+        _ => "outside the article (another article after a stretch of boilerplate)".into(),
     };
     Decision::drop(Role::Boilerplate, why)
 }

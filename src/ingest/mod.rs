@@ -33,6 +33,7 @@ mod text;
 
 use regex::Regex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::RangeInclusive;
 
 pub use render::render_text;
@@ -137,8 +138,8 @@ pub struct LineDecision {
     pub kept: bool,
     /// The line's role.
     pub role: Role,
-    /// Human-readable reason for the decision.
-    pub reason: String,
+    /// Human-readable reason for the decision (most are fixed texts, held without a copy).
+    pub reason: Cow<'static, str>,
 }
 
 /// The role a line plays.
@@ -205,7 +206,7 @@ pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideR
     if let Some(range) = &overrides.lines {
         let outside = format!("outside the article's lines {}-{}", range.start(), range.end());
         for d in extraction.lines.iter_mut().filter(|d| !range.contains(&d.line)) {
-            (d.role, d.reason) = (Role::Boilerplate, outside.clone());
+            (d.role, d.reason) = (Role::Boilerplate, outside.clone().into());
         }
     }
     (extraction, report)

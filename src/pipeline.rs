@@ -65,7 +65,7 @@ fn extract_all(
                 None => match cached() {
                     Some(pair) => (Origin::Cache, pair),
                     None => {
-                        let (doc, cache::Entry { unmatched, body }) = ingest_one(&text, &a.value);
+                        let (doc, cache::Entry { unmatched, body }) = ingest_one(&text, &a.value, stored_key.is_some());
                         // What is ingested anew is put in the store whole; the run keeps its article text.
                         let encoded = stored_key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc)));
                         let entry = incremental::Ingested { key, unmatched, body: body.into() };
@@ -114,8 +114,11 @@ enum Origin {
 }
 
 /// Ingests one article's seed: the document, and what validation needs of it.
-fn ingest_one(seed: &str, article: &ArticleFile) -> (Extraction, cache::Entry) {
-    let (doc, report) = ingest::extract_with(seed, &site::overrides_of(article));
+/// `record` keeps the decisions line by line, which only the persistent cache stores.
+fn ingest_one(seed: &str, article: &ArticleFile, record: bool) -> (Extraction, cache::Entry) {
+    let overrides = site::overrides_of(article);
+    let (doc, report) =
+        if record { ingest::extract_with(seed, &overrides) } else { ingest::extract_article(seed, &overrides) };
     let body = ingest::body_text(&doc);
     (doc, cache::Entry { unmatched: report.unmatched, body })
 }
@@ -164,7 +167,7 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
                             (unmatched, Cow::Borrowed(body))
                         }
                         None => {
-                            let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value);
+                            let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value, key.is_some());
                             checked.fresh.extend(key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc))));
                             checked.ingested += 1;
                             (unmatched, Cow::Owned(body))

@@ -5,17 +5,22 @@ use super::shape::{LineInfo, list_item_text};
 use super::{Block, Extraction, LineDecision, ListItem, Role};
 
 /// Builds the extraction from the final decisions. The lines' cleaned texts
-/// move into the per-line record rather than being copied into it.
-pub(crate) fn assemble(lines: Vec<LineInfo>, decisions: Vec<Decision>) -> Extraction {
+/// move into the per-line record rather than being copied into it; without
+/// the record (`record` false: `lines` is left empty), into the blocks.
+pub(crate) fn assemble(mut lines: Vec<LineInfo>, decisions: Vec<Decision>, record: bool) -> Extraction {
     let mut title: Option<String> = None;
     let mut blocks: Vec<Block> = Vec::new();
     // Whether the previous kept line was a list item (consecutive items share a block).
     let mut in_list = false;
-    for (line, d) in lines.iter().zip(&decisions) {
+    for (line, d) in lines.iter_mut().zip(&decisions) {
         if !d.kept {
             continue;
         }
-        let text = d.body.clone().unwrap_or_else(|| line.text.clone());
+        let text = match &d.body {
+            Some(body) => body.clone(),
+            None if record => line.text.clone(),
+            None => std::mem::take(&mut line.text),
+        };
         let number = line.number;
         let was_list = std::mem::replace(&mut in_list, d.role == Role::ListItem);
         match d.role {
@@ -44,6 +49,9 @@ pub(crate) fn assemble(lines: Vec<LineInfo>, decisions: Vec<Decision>) -> Extrac
             }
             Role::Boilerplate | Role::Blank => {}
         }
+    }
+    if !record {
+        return Extraction { title, blocks, lines: Vec::new() };
     }
     let lines = lines
         .into_iter()

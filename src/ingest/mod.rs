@@ -193,6 +193,17 @@ pub fn extract(text: &str) -> Extraction {
 /// Extracts the article with `clean:` overrides applied on top of the heuristics, and
 /// reports the overrides that matched nothing.
 pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideReport) {
+    extract_recording(text, overrides, true)
+}
+
+/// [`extract_with`] without the decisions line by line (`lines` is empty): what a
+/// build or check that keeps no cache reads. Each kept line's text then moves
+/// into its block instead of being copied there.
+pub fn extract_article(text: &str, overrides: &Overrides) -> (Extraction, OverrideReport) {
+    extract_recording(text, overrides, false)
+}
+
+fn extract_recording(text: &str, overrides: &Overrides, record: bool) -> (Extraction, OverrideReport) {
     let mut raw = text::split_lines(text);
     if let Some(range) = &overrides.lines {
         raw.iter_mut().enumerate().filter(|(i, _)| !range.contains(&(i + 1))).for_each(|(_, l)| *l = "");
@@ -202,7 +213,7 @@ pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideR
     let mut decisions = layout::plan(&lines, &forced);
     overrides::apply_keep(&lines, overrides, &mut decisions, &mut report);
     glue::repair(&lines, &mut decisions);
-    let mut extraction = assemble::assemble(lines, decisions);
+    let mut extraction = assemble::assemble(lines, decisions, record);
     if let Some(range) = &overrides.lines {
         let outside = format!("outside the article's lines {}-{}", range.start(), range.end());
         for d in extraction.lines.iter_mut().filter(|d| !range.contains(&d.line)) {

@@ -245,6 +245,31 @@ fn overrides_apply_and_report_unmatched() {
     assert_eq!(report.unmatched, vec!["stop_at".to_string(), "title_line".to_string()]);
 }
 
+/// Without the decisions line by line, the same headline and blocks: for every
+/// seed and sample, with and without overrides (a glued heading's body text,
+/// a line range, a forced title).
+#[test]
+fn the_article_alone_is_the_recorded_one() {
+    let mut texts: Vec<String> = fs::read_dir(root().join("seeds"))
+        .expect("seeds")
+        .chain(fs::read_dir(root().join("tests/fixtures/ingest/samples")).expect("samples"))
+        .map(|e| fs::read_to_string(e.expect("entry").path()).expect("text"))
+        .collect();
+    texts.push("عنوان\n\nفقرة أولى طويلة بما يكفي لتكون فقرة في المتن، وتنتهي بنقطة.\n· بند\n· بند ثان\n".into());
+    let overrides = [
+        Overrides::default(),
+        Overrides { title_line: Some(3), lines: Some(2..=30), ..Overrides::default() },
+        Overrides { drop: vec![Regex::new("^ال").expect("re")], ..Overrides::default() },
+    ];
+    for (text, overrides) in texts.iter().flat_map(|t| overrides.iter().map(move |o| (t, o))) {
+        let (recorded, report) = extract_with(text, overrides);
+        let (alone, alone_report) = extract_article(text, overrides);
+        assert!(alone.lines.is_empty());
+        assert_eq!((alone.title, alone.blocks), (recorded.title, recorded.blocks));
+        assert_eq!(alone_report, report);
+    }
+}
+
 #[test]
 fn json_contract() {
     let e = extract(

@@ -116,9 +116,7 @@ enum Origin {
 /// Ingests one article's seed: the document, and what validation needs of it.
 /// `record` keeps the decisions line by line, which only the persistent cache stores.
 fn ingest_one(seed: &str, article: &ArticleFile, record: bool) -> (Extraction, cache::Entry) {
-    let overrides = site::overrides_of(article);
-    let (doc, report) =
-        if record { ingest::extract_with(seed, &overrides) } else { ingest::extract_article(seed, &overrides) };
+    let (doc, report) = ingest::extract_recording(seed, &site::overrides_of(article), record);
     let body = ingest::body_text(&doc);
     (doc, cache::Entry { unmatched: report.unmatched, body })
 }

@@ -497,7 +497,7 @@ impl Checker<'_> {
         if loaded {
             return;
         }
-        if seed.contains('/') || seed.contains('\\') || seed.starts_with('.') || seed.is_empty() {
+        if !crate::load::is_seed_name(seed) {
             self.diags.push(
                 at.error("seed", format!("invalid seed name '{seed}'"))
                     .with_hint("name a file directly inside seeds/, e.g. seed: 000_article.txt"),

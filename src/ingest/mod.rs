@@ -196,14 +196,11 @@ pub fn extract_with(text: &str, overrides: &Overrides) -> (Extraction, OverrideR
     extract_recording(text, overrides, true)
 }
 
-/// [`extract_with`] without the decisions line by line (`lines` is empty): what a
-/// build or check that keeps no cache reads. Each kept line's text then moves
-/// into its block instead of being copied there.
-pub fn extract_article(text: &str, overrides: &Overrides) -> (Extraction, OverrideReport) {
-    extract_recording(text, overrides, false)
-}
-
-fn extract_recording(text: &str, overrides: &Overrides, record: bool) -> (Extraction, OverrideReport) {
+/// [`extract_with`], keeping the decisions line by line only when `record` is
+/// set: without them (`lines` is empty), what a build or check that fills no
+/// cache reads, each kept line's text moves into its block instead of being
+/// copied there.
+pub fn extract_recording(text: &str, overrides: &Overrides, record: bool) -> (Extraction, OverrideReport) {
     let mut raw = text::split_lines(text);
     if let Some(range) = &overrides.lines {
         raw.iter_mut().enumerate().filter(|(i, _)| !range.contains(&(i + 1))).for_each(|(_, l)| *l = "");

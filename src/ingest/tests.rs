@@ -263,7 +263,7 @@ fn the_article_alone_is_the_recorded_one() {
     ];
     for (text, overrides) in texts.iter().flat_map(|t| overrides.iter().map(move |o| (t, o))) {
         let (recorded, report) = extract_with(text, overrides);
-        let (alone, alone_report) = extract_article(text, overrides);
+        let (alone, alone_report) = extract_recording(text, overrides, false);
         assert!(alone.lines.is_empty());
         assert_eq!((alone.title, alone.blocks), (recorded.title, recorded.blocks));
         assert_eq!(alone_report, report);

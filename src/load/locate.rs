@@ -74,8 +74,9 @@ impl Locator {
     fn positions(&self) -> &HashMap<String, (usize, usize)> {
         self.positions.get_or_init(|| match &self.text {
             Text::Held(text) => Index::of(text).positions,
-            Text::OnDisk { path, hash: then } => std::fs::read(path)
+            Text::OnDisk { path, hash: then } => super::read_file(path, None)
                 .ok()
+                .flatten()
                 .and_then(|bytes| crate::load::decode("", bytes, &mut Vec::new()))
                 .filter(|text| crate::load::text_hash(text) == *then)
                 .map(|text| Index::of(&text).positions)

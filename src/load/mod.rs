@@ -256,7 +256,7 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
 
 fn load_site(project: &mut Project, diags: &mut Vec<Diagnostic>) {
     let rel = "content/site.yaml";
-    let Some(text) = read_text(&project.root, rel, diags, true, None) else { return };
+    let Some(text) = read_text(&project.root.join(rel), rel, diags, true, None) else { return };
     if let Some(site) = parse_yaml::<SiteConfig>(rel, &text, diags) {
         project.languages = site.languages.iter().map(|l| l.resolve()).collect();
         project.site =
@@ -363,7 +363,8 @@ struct Prepared {
 /// rebuilds), else reads the file again if a diagnostic needs a position.
 fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, ahead: &ReadAhead) -> Prepared {
     let mut diags = Vec::new();
-    let Some(text) = read_text(root, rel, &mut diags, false, Some(ahead)) else {
+    let path = root.join(rel);
+    let Some(text) = read_text(&path, rel, &mut diags, false, Some(ahead)) else {
         return Prepared { read: None, diags };
     };
     let parsed = match folder {
@@ -378,7 +379,7 @@ fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, ahead: &ReadAhead) 
             parse_page(rel, &text, lang, &mut diags).map(|v| Parsed::Page(Arc::new(v)))
         }
     };
-    let locator = if hold { Locator::new(text) } else { Locator::on_disk(root.join(rel), text_hash(&text)) };
+    let locator = if hold { Locator::new(text) } else { Locator::on_disk(path, text_hash(&text)) };
     Prepared { read: Some((locator, parsed)), diags }
 }
 
@@ -478,15 +479,16 @@ fn suggest_slug(s: &str) -> String {
     if out.is_empty() { "my-slug".into() } else { out }
 }
 
-/// Reads a UTF-8 text file; `required` makes a missing file an error of its own.
+/// Reads the UTF-8 text file at `path` (`rel` in diagnostics); `required`
+/// makes a missing file an error of its own.
 fn read_text(
-    root: &Path,
+    path: &Path,
     rel: &str,
     diags: &mut Vec<Diagnostic>,
     required: bool,
     ahead: Option<&ReadAhead>,
 ) -> Option<String> {
-    match read_file(&root.join(rel), ahead) {
+    match read_file(path, ahead) {
         Ok(Some(bytes)) => decode(rel, bytes, diags),
         Ok(None) => {
             diags.push(
@@ -683,10 +685,10 @@ pub fn read_seed_file(root: &Path, name: &str, ahead: Option<&ReadAhead>) -> (Op
     (read_seed(root, name, &mut found, ahead).map(Seed::new), found)
 }
 
-/// True for a seed name that names a file in `seeds/` itself: no folder, no
-/// way out of it, nothing hidden. Validation reports the others.
-fn is_seed_name(name: &str) -> bool {
-    !(name.contains('/') || name.contains('\\') || name.starts_with('.'))
+/// True for a seed name that names a file in `seeds/` itself: not empty, no
+/// folder, no way out of it, nothing hidden. Validation reports the others.
+pub fn is_seed_name(name: &str) -> bool {
+    !(name.is_empty() || name.contains('/') || name.contains('\\') || name.starts_with('.'))
 }
 
 /// The read-ahead of the seeds named in `names` (those [`read_seed`] reads).

@@ -148,12 +148,12 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
         readers.entry(&a.value.seed).or_default().push(a);
     }
     let readers: Vec<_> = readers.into_iter().collect();
-    let ahead = load::seeds_ahead(&project.root, readers.iter().map(|(name, _)| name.as_str()));
+    let seeds = load::seeds_folder(&project.root, readers.iter().map(|(name, _)| name.as_str()));
     readers
         .into_par_iter()
         .with_max_len(SEEDS_PER_JOB)
         .map(|(name, articles)| {
-            let (mut seed, diags) = load::read_seed_file(&project.root, name, Some(&ahead));
+            let (mut seed, diags) = load::read_seed_file(&seeds, name);
             let text = seed.as_mut().map(load::Seed::take_text);
             let mut checked = SeedsChecked { diags, ..SeedsChecked::default() };
             for a in articles {

@@ -74,7 +74,7 @@ impl Locator {
     fn positions(&self) -> &HashMap<String, (usize, usize)> {
         self.positions.get_or_init(|| match &self.text {
             Text::Held(text) => Index::of(text).positions,
-            Text::OnDisk { path, hash: then } => super::read_file(path, None)
+            Text::OnDisk { path, hash: then } => super::read_file(path)
                 .ok()
                 .flatten()
                 .and_then(|bytes| crate::load::decode("", bytes, &mut Vec::new()))

@@ -12,7 +12,7 @@ mod read;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::{ArticleFile, EntityFile, Language, PageFrontMatter, SiteConfig, TopicFile};
 use locate::Locator;
-pub use read::ReadAhead;
+pub use read::Folder;
 use read::read_file;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
@@ -233,13 +233,18 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
     for (folder, ext) in FOLDERS {
         use rayon::prelude::*;
         let files = content_files(root, &content.join(folder), ext, &mut diags);
-        let ahead = ReadAhead::new(root, "", files.iter().map(String::as_str).collect());
+        // Each file by its name in the folder.
+        let prefix = format!("content/{folder}/");
+        let names = files.iter().filter_map(|file| file.strip_prefix(prefix.as_str())).collect();
+        let ahead = Folder::new(content.join(folder), names);
         // Reading and parsing are independent per file: done on every core, then
         // taken in order, so slugs, duplicates and diagnostics come out as before.
         let readings: Vec<Reading<Prepared>> = files
             .par_iter()
             .with_max_len(FILES_PER_JOB)
-            .map(|file| Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &ahead)))
+            .map(|file| {
+                Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &ahead, &prefix))
+            })
             .collect();
         for (file, reading) in files.iter().zip(readings) {
             cache.read += usize::from(matches!(reading, Reading::Fresh(..)));
@@ -256,7 +261,7 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
 
 fn load_site(project: &mut Project, diags: &mut Vec<Diagnostic>) {
     let rel = "content/site.yaml";
-    let Some(text) = read_text(&project.root.join(rel), rel, diags, true, None) else { return };
+    let Some(text) = read_text(read_file(&project.root.join(rel)), rel, diags, true) else { return };
     if let Some(site) = parse_yaml::<SiteConfig>(rel, &text, diags) {
         project.languages = site.languages.iter().map(|l| l.resolve()).collect();
         project.site =
@@ -361,10 +366,12 @@ struct Prepared {
 /// Reads and parses one content file; pure, so files are prepared in parallel.
 /// Its locator holds its text when `hold` is set (a load that is kept for
 /// rebuilds), else reads the file again if a diagnostic needs a position.
-fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, ahead: &ReadAhead) -> Prepared {
+/// The content file `rel` of `folder`, read as `files` reads the names under `prefix`.
+fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, files: &Folder, prefix: &str) -> Prepared {
     let mut diags = Vec::new();
     let path = root.join(rel);
-    let Some(text) = read_text(&path, rel, &mut diags, false, Some(ahead)) else {
+    let read = rel.strip_prefix(prefix).map_or_else(|| read_file(&path), |name| files.read(name));
+    let Some(text) = read_text(read, rel, &mut diags, false) else {
         return Prepared { read: None, diags };
     };
     let parsed = match folder {
@@ -479,16 +486,15 @@ fn suggest_slug(s: &str) -> String {
     if out.is_empty() { "my-slug".into() } else { out }
 }
 
-/// Reads the UTF-8 text file at `path` (`rel` in diagnostics); `required`
-/// makes a missing file an error of its own.
+/// The UTF-8 text of the file `rel` (as diagnostics name it), from its
+/// reading; `required` makes a missing file an error of its own.
 fn read_text(
-    path: &Path,
+    read: std::io::Result<Option<Vec<u8>>>,
     rel: &str,
     diags: &mut Vec<Diagnostic>,
     required: bool,
-    ahead: Option<&ReadAhead>,
 ) -> Option<String> {
-    match read_file(path, ahead) {
+    match read {
         Ok(Some(bytes)) => decode(rel, bytes, diags),
         Ok(None) => {
             diags.push(
@@ -654,15 +660,14 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
     use rayon::prelude::*;
     let names: BTreeSet<&String> = project.articles.values().map(|a| &a.value.seed).collect();
     let names: Vec<&String> = names.into_iter().collect();
-    let ahead = seeds_ahead(&project.root, names.iter().map(|n| n.as_str()));
+    let seeds = seeds_folder(&project.root, names.iter().map(|n| n.as_str()));
     // Read on every core, then taken in name order, so diagnostics come out as before.
     let read: Vec<(String, Reading<ReadSeed>)> = names
         .into_par_iter()
         .with_max_len(FILES_PER_JOB)
         .map(|name| {
-            let reading = Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || {
-                read_seed_file(&project.root, name, Some(&ahead))
-            });
+            let reading =
+                Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || read_seed_file(&seeds, name));
             (name.clone(), reading)
         })
         .collect();
@@ -678,11 +683,11 @@ fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache,
     }
 }
 
-/// The seed `seeds/<name>` of the project at `root`, read as [`load_with`]
-/// reads it, and the problems met: `None` when it cannot be used.
-pub fn read_seed_file(root: &Path, name: &str, ahead: Option<&ReadAhead>) -> (Option<Seed>, Vec<Diagnostic>) {
+/// The seed `name` of the project's `seeds` folder ([`seeds_folder`]), read
+/// as [`load_with`] reads it, and the problems met: `None` when it cannot be used.
+pub fn read_seed_file(seeds: &Folder, name: &str) -> (Option<Seed>, Vec<Diagnostic>) {
     let mut found = Vec::new();
-    (read_seed(root, name, &mut found, ahead).map(Seed::new), found)
+    (read_seed(seeds, name, &mut found).map(Seed::new), found)
 }
 
 /// True for a seed name that names a file in `seeds/` itself: not empty, no
@@ -691,24 +696,24 @@ pub fn is_seed_name(name: &str) -> bool {
     !(name.is_empty() || name.contains('/') || name.contains('\\') || name.starts_with('.'))
 }
 
-/// The read-ahead of the seeds named in `names` (those [`read_seed`] reads).
-pub fn seeds_ahead<'a>(root: &'a Path, names: impl Iterator<Item = &'a str>) -> ReadAhead<'a> {
-    ReadAhead::new(root, "seeds/", names.filter(|name| is_seed_name(name)).collect())
+/// The `seeds` folder of the project at `root`, whose files named in `names`
+/// (those [`read_seed`] reads) are about to be read.
+pub fn seeds_folder<'a>(root: &Path, names: impl Iterator<Item = &'a str>) -> Folder<'a> {
+    Folder::new(root.join("seeds"), names.filter(|name| is_seed_name(name)).collect())
 }
 
 /// One seed's text; `None` when it cannot be used (validation reports a bad or missing name).
-fn read_seed(root: &Path, name: &str, diags: &mut Vec<Diagnostic>, ahead: Option<&ReadAhead>) -> Option<String> {
+fn read_seed(seeds: &Folder, name: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let rel = format!("seeds/{name}");
     if !is_seed_name(name) {
         return None; // reported by validation as an invalid seed name
     }
-    let path = root.join(&rel);
-    let bytes = match read_file(&path, ahead) {
+    let bytes = match seeds.read(name) {
         Ok(Some(bytes)) => bytes,
         // What is not a file there (missing, a folder, a loop of links...) is
         // reported by validation, at the article that names it.
         Ok(None) => return None,
-        Err(_) if !path.is_file() => return None,
+        Err(_) if !seeds.path_of(name).is_file() => return None,
         Err(e) => {
             diags.push(cannot_read(&rel, &e));
             return None;

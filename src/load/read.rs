@@ -1,9 +1,11 @@
 //! Reading whole files in few system calls, and asking the kernel to read
 //! ahead the files a stage is about to read when they are not in memory.
 
+use std::fs::File;
 use std::io::{self, ErrorKind, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A whole file's bytes, in four system calls: open, its size, one read and
@@ -12,12 +14,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// 32,000 of the 116,000 calls that reading the content files and seeds made.
 /// `Ok(None)` when the path is not a regular file; it is opened without
 /// waiting, so that a pipe does not hang the build waiting for a writer.
-///
-/// With `ahead`, the first read takes only what memory holds; when the file
-/// is not all there, `ahead` is told ([`ReadAhead::cold`]) and the read waits
-/// for the disk as any other.
-pub(super) fn read_file(path: &Path, ahead: Option<&ReadAhead>) -> io::Result<Option<Vec<u8>>> {
-    let mut file = open(path)?;
+pub(super) fn read_file(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    read_opened(open(path)?, None)
+}
+
+/// [`read_file`] of a file opened. With `ahead`, the first read takes only
+/// what memory holds; when the file is not all there, `ahead` is told
+/// ([`Folder::cold`]) and the read waits for the disk as any other.
+fn read_opened(mut file: File, ahead: Option<&Folder>) -> io::Result<Option<Vec<u8>>> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
@@ -60,9 +64,29 @@ pub(super) fn read_file(path: &Path, ahead: Option<&ReadAhead>) -> io::Result<Op
 /// Opens a file for reading without waiting for a pipe's writer. A file
 /// another process holds a lease on (a file server's) refuses such an open:
 /// it is opened again, waiting for the lease to be broken.
-fn open(path: &Path) -> io::Result<std::fs::File> {
+fn open(path: &Path) -> io::Result<File> {
     match std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
-        Err(e) if e.kind() == ErrorKind::WouldBlock => std::fs::File::open(path),
+        Err(e) if e.kind() == ErrorKind::WouldBlock => File::open(path),
+        opened => opened,
+    }
+}
+
+/// [`open`] of the file `name` (one or more path steps) in the folder `dir`:
+/// the kernel walks `name` alone, not the folder's whole path again. At
+/// 10,000 articles a `check` opens 20,000 files, and walking their paths
+/// was a third of the opening.
+#[cfg(target_os = "linux")]
+fn open_in(dir: &File, name: &str) -> io::Result<File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let name = std::ffi::CString::new(name).map_err(|_| io::Error::from(ErrorKind::InvalidInput))?;
+    let open = |flags| {
+        // SAFETY: `name` is a NUL-terminated string and `dir` an open descriptor,
+        // both alive for the call; the descriptor returned is owned by no one else.
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC | flags) };
+        if fd < 0 { Err(io::Error::last_os_error()) } else { Ok(unsafe { File::from_raw_fd(fd) }) }
+    };
+    match open(libc::O_NONBLOCK) {
+        Err(e) if e.kind() == ErrorKind::WouldBlock => open(0),
         opened => opened,
     }
 }
@@ -71,7 +95,7 @@ fn open(path: &Path) -> io::Result<std::fs::File> {
 /// waiting for the disk (`RWF_NOWAIT`): how many bytes, 0 when none are there.
 /// An error means the system cannot say (an older kernel, another file system).
 #[cfg(target_os = "linux")]
-fn read_cached(file: &std::fs::File, bytes: &mut [u8]) -> io::Result<usize> {
+fn read_cached(file: &File, bytes: &mut [u8]) -> io::Result<usize> {
     use std::os::fd::AsRawFd;
     let iov = libc::iovec { iov_base: bytes.as_mut_ptr().cast(), iov_len: bytes.len() };
     // SAFETY: `iov` describes `bytes`, which is valid for writes of its length
@@ -87,31 +111,54 @@ fn read_cached(file: &std::fs::File, bytes: &mut [u8]) -> io::Result<usize> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn read_cached(_: &std::fs::File, _: &mut [u8]) -> io::Result<usize> {
+fn read_cached(_: &File, _: &mut [u8]) -> io::Result<usize> {
     Err(ErrorKind::Unsupported.into())
 }
 
-/// The files a stage is about to read, in the order it reads them. When one
-/// of them is not in memory ([`read_file`] says so), the page cache is cold
-/// (a first run after a reboot or a fresh clone, or files the system let go
-/// of while idle), and one read at a time per core would wait for the disk
-/// file after file: a `check` at 10,000 articles with nothing cached took
-/// 2.6–3.2 s against 0.9–1.0 s with everything cached. So a thread of its own
-/// then asks the kernel to read every listed file ahead
+/// The files of one folder a stage is about to read, in the order it reads
+/// them. Each is opened by its name in the folder, which is opened once.
+///
+/// When one of them is not in memory ([`read_opened`] says so), the page
+/// cache is cold (a first run after a reboot or a fresh clone, or files the
+/// system let go of while idle), and one read at a time per core would wait
+/// for the disk file after file: a `check` at 10,000 articles with nothing
+/// cached took 2.6–3.2 s against 0.9–1.0 s with everything cached. So a
+/// thread of its own then asks the kernel to read every listed file ahead
 /// (`posix_fadvise(WILLNEED)`, which queues the reads without waiting for
 /// them), the disk serves them many at a time, and that `check` takes 1.3 s.
 /// When every file is in memory, nothing is asked.
-pub struct ReadAhead<'a> {
-    root: &'a Path,
-    /// Prefix of every name below `root` (`seeds/`), or empty.
-    folder: &'a str,
+pub struct Folder<'a> {
+    /// The folder's path.
+    path: PathBuf,
+    /// The folder, opened, when the system opens files relative to it.
+    dir: Option<Arc<File>>,
+    /// The files' names in the folder.
     names: Vec<&'a str>,
     asked: AtomicBool,
 }
 
-impl<'a> ReadAhead<'a> {
-    pub fn new(root: &'a Path, folder: &'a str, names: Vec<&'a str>) -> ReadAhead<'a> {
-        ReadAhead { root, folder, names, asked: AtomicBool::new(false) }
+impl<'a> Folder<'a> {
+    /// The files `names` of the folder at `path`.
+    pub fn new(path: PathBuf, names: Vec<&'a str>) -> Folder<'a> {
+        #[cfg(target_os = "linux")]
+        let dir = File::open(&path).ok().filter(|dir| dir.metadata().is_ok_and(|m| m.is_dir())).map(Arc::new);
+        #[cfg(not(target_os = "linux"))]
+        let dir = None;
+        Folder { path, dir, names, asked: AtomicBool::new(false) }
+    }
+
+    /// The path of the file `name` of the folder.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// The file `name` of the folder, as [`read_file`] reads it.
+    pub fn read(&self, name: &str) -> io::Result<Option<Vec<u8>>> {
+        read_opened(self.open(name)?, Some(self))
+    }
+
+    fn open(&self, name: &str) -> io::Result<File> {
+        open_named(&self.path, self.dir.as_deref(), name)
     }
 
     /// A listed file was not in memory: the others are asked for, once.
@@ -119,22 +166,32 @@ impl<'a> ReadAhead<'a> {
         if self.asked.swap(true, Ordering::Relaxed) {
             return;
         }
-        let paths: Vec<PathBuf> =
-            self.names.iter().map(|name| self.root.join(format!("{}{name}", self.folder))).collect();
+        let (path, dir) = (self.path.clone(), self.dir.clone());
+        let names: Vec<String> = self.names.iter().map(|name| name.to_string()).collect();
         // Left to run on its own: it waits for no read, and a hint given
         // after the stage is over costs nothing.
         let spawned = std::thread::Builder::new()
             .name("read-ahead".into())
-            .spawn(move || paths.iter().for_each(|path| hint(path)));
+            .spawn(move || names.iter().for_each(|name| hint(open_named(&path, dir.as_deref(), name))));
         drop(spawned); // without the hints, the files are read as before
+    }
+}
+
+/// The file `name` of the folder at `path`, opened relative to `dir` (the
+/// folder, opened) when there is one.
+fn open_named(path: &Path, dir: Option<&File>, name: &str) -> io::Result<File> {
+    match dir {
+        #[cfg(target_os = "linux")]
+        Some(dir) => open_in(dir, name),
+        _ => open(&path.join(name)),
     }
 }
 
 /// Asks the kernel to read a whole file into memory, without waiting for it.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
-fn hint(path: &Path) {
+fn hint(file: io::Result<File>) {
     #[cfg(target_os = "linux")]
-    if let Ok(file) = open(path) {
+    if let Ok(file) = file {
         use std::os::fd::AsRawFd;
         // SAFETY: a plain call on a descriptor that `file` keeps open for its duration.
         unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
@@ -148,22 +205,31 @@ mod tests {
     #[test]
     fn read_file_reads_whole_files_and_waits_for_no_pipe() {
         let tmp = tempfile::tempdir().unwrap();
-        let ahead = ReadAhead::new(tmp.path(), "", vec![]);
-        // Empty, within a page, a whole page, and many pages; with and without read-ahead.
+        std::fs::create_dir(tmp.path().join("sub")).unwrap();
+        let folder = Folder::new(tmp.path().to_path_buf(), vec![]);
+        // Empty, within a page, a whole page, and many pages; by path, and by
+        // name in the folder, with read-ahead; in the folder and below it.
         for size in [0, 1, 4095, 4096, 200_000] {
-            let path = tmp.path().join(format!("f{size}"));
-            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
-            std::fs::write(&path, &bytes).unwrap();
-            assert_eq!(read_file(&path, None).unwrap().as_ref(), Some(&bytes), "{size} bytes");
-            assert_eq!(read_file(&path, Some(&ahead)).unwrap(), Some(bytes), "{size} bytes, read ahead");
+            for name in [format!("f{size}"), format!("sub/f{size}")] {
+                let path = tmp.path().join(&name);
+                let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+                std::fs::write(&path, &bytes).unwrap();
+                assert_eq!(read_file(&path).unwrap().as_ref(), Some(&bytes), "{name}");
+                assert_eq!(folder.read(&name).unwrap(), Some(bytes), "{name} in the folder");
+            }
         }
-        assert_eq!(read_file(tmp.path(), None).unwrap(), None, "a folder");
+        assert_eq!(read_file(tmp.path()).unwrap(), None, "a folder");
+        assert_eq!(folder.read("sub").unwrap(), None, "a folder in the folder");
         let pipe = tmp.path().join("pipe");
         assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
-        assert_eq!(read_file(&pipe, None).unwrap(), None, "a pipe is not read, nor waited on for a writer");
-        hint(&pipe); // nor waited on when asked ahead
-        let absent = read_file(&tmp.path().join("absent"), None).unwrap_err();
-        assert_eq!(absent.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(read_file(&pipe).unwrap(), None, "a pipe is not read, nor waited on for a writer");
+        assert_eq!(folder.read("pipe").unwrap(), None, "nor in the folder");
+        hint(folder.open("pipe")); // nor waited on when asked ahead
+        for absent in [read_file(&tmp.path().join("absent")), folder.read("absent")] {
+            assert_eq!(absent.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+        }
+        let nul = folder.read("a\0b").unwrap_err();
+        assert_eq!(nul.kind(), std::io::ErrorKind::InvalidInput, "a name the system cannot take");
     }
 
     /// A file the page cache let go of is read whole, and the others listed are asked for.
@@ -180,15 +246,15 @@ mod tests {
         for name in names {
             std::fs::write(tmp.path().join(name), &bytes).unwrap();
         }
-        let ahead = ReadAhead::new(tmp.path(), "", names.to_vec());
-        assert_eq!(read_file(&tmp.path().join("a.txt"), Some(&ahead)).unwrap().as_ref(), Some(&bytes));
+        let ahead = Folder::new(tmp.path().to_path_buf(), names.to_vec());
+        assert_eq!(ahead.read("a.txt").unwrap().as_ref(), Some(&bytes));
         assert!(!ahead.asked.load(Ordering::Relaxed), "a file in memory asks for nothing");
         // Written to the disk, then dropped from memory.
         let file = std::fs::File::open(tmp.path().join("b.txt")).unwrap();
         file.sync_all().unwrap();
         // SAFETY: a plain call on a descriptor `file` keeps open.
         assert_eq!(unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) }, 0);
-        assert_eq!(read_file(&tmp.path().join("b.txt"), Some(&ahead)).unwrap(), Some(bytes));
+        assert_eq!(ahead.read("b.txt").unwrap(), Some(bytes));
         // (A file system that keeps every file in memory, or cannot say what it
         // holds without waiting, would fail here: the build folder is on a disk.)
         assert!(ahead.asked.load(Ordering::Relaxed), "a file not in memory asks for the others");

@@ -83,7 +83,11 @@ fn open_in(dir: &File, name: &str) -> io::Result<File> {
         // SAFETY: `name` is a NUL-terminated string and `dir` an open descriptor,
         // both alive for the call; the descriptor returned is owned by no one else.
         let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC | flags) };
-        if fd < 0 { Err(io::Error::last_os_error()) } else { Ok(unsafe { File::from_raw_fd(fd) }) }
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened and nothing else holds it: the file closes it once.
+        Ok(unsafe { File::from_raw_fd(fd) })
     };
     match open(libc::O_NONBLOCK) {
         Err(e) if e.kind() == ErrorKind::WouldBlock => open(0),
@@ -138,10 +142,18 @@ pub struct Folder<'a> {
 }
 
 impl<'a> Folder<'a> {
-    /// The files `names` of the folder at `path`.
+    /// The files `names` of the folder at `path`. The folder is opened only
+    /// as a place to open files from (`O_PATH`): a folder that can be entered
+    /// but not listed is opened too, and a path that is not a folder (a pipe
+    /// would wait for a writer) is not opened, its files opened by path.
     pub fn new(path: PathBuf, names: Vec<&'a str>) -> Folder<'a> {
         #[cfg(target_os = "linux")]
-        let dir = File::open(&path).ok().filter(|dir| dir.metadata().is_ok_and(|m| m.is_dir())).map(Arc::new);
+        let dir = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+            .open(&path)
+            .ok()
+            .map(Arc::new);
         #[cfg(not(target_os = "linux"))]
         let dir = None;
         Folder { path, dir, names, asked: AtomicBool::new(false) }
@@ -179,12 +191,13 @@ impl<'a> Folder<'a> {
 
 /// The file `name` of the folder at `path`, opened relative to `dir` (the
 /// folder, opened) when there is one.
+#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
 fn open_named(path: &Path, dir: Option<&File>, name: &str) -> io::Result<File> {
-    match dir {
-        #[cfg(target_os = "linux")]
-        Some(dir) => open_in(dir, name),
-        _ => open(&path.join(name)),
+    #[cfg(target_os = "linux")]
+    if let Some(dir) = dir {
+        return open_in(dir, name);
     }
+    open(&path.join(name))
 }
 
 /// Asks the kernel to read a whole file into memory, without waiting for it.
@@ -230,6 +243,18 @@ mod tests {
         }
         let nul = folder.read("a\0b").unwrap_err();
         assert_eq!(nul.kind(), std::io::ErrorKind::InvalidInput, "a name the system cannot take");
+        // A folder that is a pipe is not waited on: its files are not there.
+        let not_folder = Folder::new(pipe.clone(), vec!["f0"]);
+        assert!(not_folder.dir.is_none());
+        assert_eq!(not_folder.read("f0").unwrap_err().kind(), std::io::ErrorKind::NotADirectory);
+        // A folder whose files can be opened but that cannot be listed is opened.
+        let sub = tmp.path().join("sub");
+        std::fs::set_permissions(&sub, std::os::unix::fs::PermissionsExt::from_mode(0o111)).unwrap();
+        let entered = Folder::new(sub.clone(), vec![]);
+        #[cfg(target_os = "linux")]
+        assert!(entered.dir.is_some());
+        assert_eq!(entered.read("f1").unwrap(), Some(vec![0]));
+        std::fs::set_permissions(&sub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     }
 
     /// A file the page cache let go of is read whole, and the others listed are asked for.

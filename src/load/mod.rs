@@ -363,10 +363,11 @@ struct Prepared {
     diags: Vec<Diagnostic>,
 }
 
-/// Reads and parses one content file; pure, so files are prepared in parallel.
-/// Its locator holds its text when `hold` is set (a load that is kept for
-/// rebuilds), else reads the file again if a diagnostic needs a position.
-/// The content file `rel` of `folder`, read as `files` reads the names under `prefix`.
+/// Reads and parses the content file `rel` of `folder`; pure, so files are
+/// prepared in parallel. It is read from `files` by its name there (`rel`
+/// after `prefix`). Its locator holds its text when `hold` is set (a load
+/// that is kept for rebuilds), else reads the file again if a diagnostic
+/// needs a position.
 fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, files: &Folder, prefix: &str) -> Prepared {
     let mut diags = Vec::new();
     let path = root.join(rel);

@@ -236,14 +236,14 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
         // Each file by its name in the folder.
         let prefix = format!("content/{folder}/");
         let names = files.iter().filter_map(|file| file.strip_prefix(prefix.as_str())).collect();
-        let ahead = Folder::new(content.join(folder), names);
+        let dir = Folder::new(content.join(folder), names);
         // Reading and parsing are independent per file: done on every core, then
         // taken in order, so slugs, duplicates and diagnostics come out as before.
         let readings: Vec<Reading<Prepared>> = files
             .par_iter()
             .with_max_len(FILES_PER_JOB)
             .map(|file| {
-                Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &ahead, &prefix))
+                Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &dir, &prefix))
             })
             .collect();
         for (file, reading) in files.iter().zip(readings) {
@@ -364,14 +364,14 @@ struct Prepared {
 }
 
 /// Reads and parses the content file `rel` of `folder`; pure, so files are
-/// prepared in parallel. It is read from `files` by its name there (`rel`
-/// after `prefix`). Its locator holds its text when `hold` is set (a load
+/// prepared in parallel. It is read from `dir` (the folder `prefix` names)
+/// by its name there, `rel` after `prefix`. Its locator holds its text when `hold` is set (a load
 /// that is kept for rebuilds), else reads the file again if a diagnostic
 /// needs a position.
-fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, files: &Folder, prefix: &str) -> Prepared {
+fn prepare(root: &Path, folder: &str, rel: &str, hold: bool, dir: &Folder, prefix: &str) -> Prepared {
     let mut diags = Vec::new();
     let path = root.join(rel);
-    let read = rel.strip_prefix(prefix).map_or_else(|| read_file(&path), |name| files.read(name));
+    let read = rel.strip_prefix(prefix).map_or_else(|| read_file(&path), |name| dir.read(name));
     let Some(text) = read_text(read, rel, &mut diags, false) else {
         return Prepared { read: None, diags };
     };

@@ -443,74 +443,122 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 });
 
 /// A set of folded words in which every word of every line is looked up (the
-/// function words): a word of up to 15 bytes is looked up as one `u128` (its
-/// bytes, zero-padded, and its length in the last byte) instead of hashing
-/// and comparing a string. Most words of a line are not in the set: a bit per
-/// [`Words::sketch`] of the words held rules them out before any key is made.
+/// function words). A word of up to 15 bytes is looked up as one `u128` (its
+/// bytes, zero-padded, and its length in the last byte), made from a few
+/// overlapping loads rather than copied byte by byte, in a table of such keys
+/// of its own (open addressing, linear probing). Most words of a line are not
+/// in the set: a bit per hash of the words held rules them out before the
+/// table is read. Longer words (no list has one today) and the empty word
+/// are in a string set.
 pub(crate) struct Words {
-    sketches: Box<[u64; SKETCH_BITS / 64]>,
-    short: HashSet<u128>,
+    /// Bit `hash >> 48` of each word held.
+    filter: Box<[u64; FILTER_BITS / 64]>,
+    /// The keys, at `hash & (len - 1)` or the next free slot after it; 0 is a
+    /// free slot (no key is 0: its length is not). Never more than a
+    /// quarter full.
+    slots: Box<[u128]>,
+    held: usize,
     long: HashSet<String>,
 }
 
-/// Bits of [`Words::sketch`], 8 KiB a set: for the ~1,600 function words of
-/// both languages, 1,404 bits are set (one in 47).
-const SKETCH_BITS: usize = 1 << 16;
+/// Bits of [`Words::filter`], 8 KiB a set: for the ~1,600 function words of
+/// both languages, about one in 40 bits is set.
+const FILTER_BITS: usize = 1 << 16;
 
 impl Default for Words {
     fn default() -> Words {
-        Words { sketches: Box::new([0; SKETCH_BITS / 64]), short: HashSet::default(), long: HashSet::default() }
+        Words { filter: Box::new([0; FILTER_BITS / 64]), slots: vec![0; 16].into(), held: 0, long: HashSet::default() }
     }
 }
 
 impl Words {
-    /// The `u128` of a word of up to 15 bytes.
+    /// The `u128` of a word of 1 to 15 bytes: its bytes in little-endian
+    /// order, zero-padded, and its length in the last byte.
     #[inline]
     fn key(word: &str) -> Option<u128> {
         let bytes = word.as_bytes();
-        if bytes.len() > 15 {
-            return None;
-        }
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        key[15] = bytes.len() as u8;
-        Some(u128::from_le_bytes(key))
+        let n = bytes.len();
+        let eight = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let four = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes")));
+        // Two loads that overlap when the word is shorter than both, shifted so
+        // that each byte lands at its own place.
+        let (low, high) = match n {
+            0 | 16.. => return None,
+            1..=3 => (
+                u64::from(bytes[0])
+                    | u64::from(bytes[n / 2]) << (8 * (n / 2))
+                    | u64::from(bytes[n - 1]) << (8 * (n - 1)),
+                0,
+            ),
+            4..=7 => (four(0) | four(n - 4) << (8 * (n - 4)), 0),
+            8 => (eight(0), 0),
+            _ => (eight(0), eight(n - 8) >> (8 * (16 - n))),
+        };
+        Some(u128::from(low) | u128::from(high | (n as u64) << 56) << 64)
     }
 
-    /// A number below [`SKETCH_BITS`] made of a word's length and its first,
-    /// middle and last bytes: equal words have equal sketches.
+    /// A hash of a key: the two halves multiplied as 128 bits, and the
+    /// product's halves combined (a folded multiply).
     #[inline]
-    fn sketch(word: &str) -> usize {
-        let bytes = word.as_bytes();
-        let n = bytes.len();
-        let (first, middle, last) = match bytes {
-            [] => (0, 0, 0),
-            _ => (bytes[0], bytes[n / 2], bytes[n - 1]),
-        };
-        let k = (n as u32 & 0xFF) | u32::from(first) << 8 | u32::from(middle) << 16 | u32::from(last) << 24;
-        (k.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS.trailing_zeros())) as usize
+    fn hash(key: u128) -> u64 {
+        let (low, high) = (key as u64 ^ 0x243F_6A88_85A3_08D3, (key >> 64) as u64 ^ 0x1319_8A2E_0370_7344);
+        let product = u128::from(low) * u128::from(high);
+        product as u64 ^ (product >> 64) as u64
     }
 
     /// Adds a word.
     pub(crate) fn insert(&mut self, word: String) {
-        let at = Words::sketch(&word);
-        self.sketches[at / 64] |= 1 << (at % 64);
         match Words::key(&word) {
-            Some(key) => _ = self.short.insert(key),
-            None => _ = self.long.insert(word),
+            Some(key) => {
+                if !self.contains(&word) {
+                    if (self.held + 1) * 4 > self.slots.len() {
+                        self.grow();
+                    }
+                    self.place(key);
+                    self.held += 1;
+                }
+            }
+            _ => _ = self.long.insert(word),
         }
+    }
+
+    /// Sets a key's filter bit and puts it in the table's first free slot from its hash.
+    fn place(&mut self, key: u128) {
+        let hash = Words::hash(key);
+        let bit = (hash >> 48) as usize;
+        self.filter[bit / 64] |= 1 << (bit % 64);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = key;
+    }
+
+    /// Doubles the table, placing again the keys it holds.
+    fn grow(&mut self) {
+        let doubled = vec![0; self.slots.len() * 2].into();
+        let old = std::mem::replace(&mut self.slots, doubled);
+        old.iter().filter(|&&key| key != 0).for_each(|&key| self.place(key));
     }
 
     /// True when `word` is in the set.
     #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
-        let at = Words::sketch(word);
-        if self.sketches[at / 64] >> (at % 64) & 1 == 0 {
+        let Some(key) = Words::key(word) else { return !self.long.is_empty() && self.long.contains(word) };
+        let hash = Words::hash(key);
+        let bit = (hash >> 48) as usize;
+        if self.filter[bit / 64] >> (bit % 64) & 1 == 0 {
             return false;
         }
-        match Words::key(word) {
-            Some(key) => self.short.contains(&key),
-            None => self.long.contains(word),
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => return false,
+                held if held == key => return true,
+                _ => at = (at + 1) & mask,
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::lexicon::{LEXICON, contains_phrase, starts_with_word};
-use super::text::{ScriptCounts, clean_fold_and_count, fold, is_letter, split_spaces};
+use super::text::{ScriptCounts, clean_fold_and_count, fold, has_letter, split_spaces};
 
 /// Longest line, in words, that can still be a heading.
 pub(crate) const MAX_HEADING_WORDS: usize = 14;
@@ -101,7 +101,7 @@ pub(crate) fn analyse(number: usize, raw: &str) -> LineInfo {
     let (mut words, mut stops) = (0, 0); // one pass over the tokens for both counts
     let stopwords = &LEXICON.stopwords;
     for w in split_spaces(&folded) {
-        words += usize::from(w.chars().any(is_letter));
+        words += usize::from(has_letter(w));
         stops += usize::from(stopwords.contains(w));
     }
     let stop_ratio = if words == 0 { 0.0 } else { stops as f32 / words as f32 };

@@ -414,14 +414,14 @@ static ARABIC_LETTER_SAME: std::sync::LazyLock<LowArabic> = std::sync::LazyLock:
 });
 
 /// The words of a folded line, as `folded.split(' ')` gives them (empty ones
-/// too), found byte by byte: words are a few bytes long, and `split(' ')` calls
-/// `memchr` once per word, which cost more than the word (the profile in
-/// docs/PERFORMANCE.md, sixth session).
+/// too), found eight bytes at a time: words are a few bytes long, and
+/// `split(' ')` calls `memchr` once per word, which cost more than the word
+/// (the profile in docs/PERFORMANCE.md, sixth session).
 pub(crate) fn split_spaces(folded: &str) -> impl Iterator<Item = &str> + Clone {
     let mut rest = Some(folded);
     std::iter::from_fn(move || {
         let s = rest?;
-        match s.bytes().position(|b| b == b' ') {
+        match next_space(s.as_bytes()) {
             Some(i) => {
                 rest = Some(&s[i + 1..]);
                 Some(&s[..i])
@@ -433,6 +433,37 @@ pub(crate) fn split_spaces(folded: &str) -> impl Iterator<Item = &str> + Clone {
         }
     })
 }
+
+/// Where the first space of `bytes` is. Each eight bytes are read as one
+/// number: a byte of it XOR 0x20 is zero where the byte is a space, and
+/// subtracting one from each byte sets the top bit of the lowest such byte
+/// (higher ones may be marked wrongly by the borrow, never a lower one).
+#[inline]
+fn next_space(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for (i, chunk) in chunks.by_ref().enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (ONES * u64::from(b' '));
+        let zero = x.wrapping_sub(ONES) & !x & TOPS;
+        if zero != 0 {
+            return Some(i * 8 + (zero.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = chunks.remainder();
+    tail.iter().position(|&b| b == b' ').map(|i| bytes.len() - tail.len() + i)
+}
+
+/// True when a word holds a letter: [`is_letter`] for one of its characters,
+/// with a fast path for a word that starts with an Arabic letter.
+#[inline]
+pub(crate) fn has_letter(word: &str) -> bool {
+    ARABIC_LETTER_START.starts_at(word.as_bytes(), 0) || word.chars().any(is_letter)
+}
+
+/// The Arabic letters of U+0600..U+067F, for [`has_letter`]'s fast path.
+static ARABIC_LETTER_START: std::sync::LazyLock<LowArabic> =
+    std::sync::LazyLock::new(|| LowArabic::of(is_arabic_letter));
 
 /// True for Arabic diacritics (harakat, Quranic marks) and tatweel, dropped when folding.
 fn is_arabic_mark(c: char) -> bool {
@@ -824,8 +855,13 @@ mod tests {
         }
 
         #[test]
-        fn split_spaces_is_split_on_a_space(text in "[ a\u{0627}\u{0628}\t]{0,20}") {
+        fn split_spaces_is_split_on_a_space(text in "[ a\u{0627}\u{0628}\t]{0,40}") {
             proptest::prop_assert!(split_spaces(&text).eq(text.split(' ')));
+        }
+
+        #[test]
+        fn a_word_has_a_letter_when_one_of_its_characters_is_one(word in "[\u{0600}-\u{06FF}a0-9.«\u{00C0}-\u{024F}\u{0750}-\u{077F}]{0,4}") {
+            proptest::prop_assert_eq!(has_letter(&word), word.chars().any(is_letter), "{:?}", word);
         }
     }
 

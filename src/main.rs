@@ -4,6 +4,7 @@
 //! Output (path → bytes) → a sink (disk, dev server, snapshot).
 
 mod add;
+mod alloc;
 mod cache;
 mod diag;
 mod incremental;
@@ -31,9 +32,9 @@ use std::process::ExitCode;
 
 /// A build allocates and frees millions of small strings and JSON values from
 /// every core; mimalloc's per-thread heaps serve them faster than glibc's malloc
-/// and return freed memory sooner (docs/PERFORMANCE.md).
+/// and return freed memory sooner (docs/PERFORMANCE.md), asked as `alloc` says.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 /// mimalloc v3's number for its `purge_delay` option (`mi_option_e` in
 /// mimalloc.h); libmimalloc-sys exports no constant for it. A test reads the

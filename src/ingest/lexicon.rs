@@ -395,7 +395,7 @@ pub(crate) struct Lexicon {
     /// Photo credit words.
     pub photo_credits: Vec<String>,
     /// Social network names.
-    pub social: Names,
+    pub social: Vec<memchr::memmem::Finder<'static>>,
     /// Follow and share prompts.
     pub follow: Prefixes,
     /// Counter nouns (views, comments, minutes).
@@ -434,7 +434,7 @@ pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         timestamps: Prefixes::new(fold_all(TIMESTAMP_PREFIXES)),
         photo_credits: fold_all(PHOTO_CREDITS),
         // A finder each, made once (a `str::contains` sets its searcher up at every call).
-        social: Names::new(fold_all(SOCIAL)),
+        social: fold_all(SOCIAL).iter().map(|p| memchr::memmem::Finder::new(p).into_owned()).collect(),
         follow: Prefixes::new(fold_all(FOLLOW_PREFIXES)),
         counters: fold_all(COUNTER_WORDS).into_iter().collect(),
         date_words: fold_all(DATE_WORDS).into_iter().collect(),
@@ -615,9 +615,6 @@ pub(crate) struct Phrases<const N: usize> {
     /// The list of each phrase of the automaton.
     list_of: Vec<usize>,
     finder: aho_corasick::AhoCorasick,
-    /// The same phrases, leftmost-first: a kind of search whose prefilter
-    /// compares sixteen or more bytes at a time (Teddy), to rule lines out.
-    any: aho_corasick::AhoCorasick,
 }
 
 impl<const N: usize> Phrases<N> {
@@ -625,13 +622,11 @@ impl<const N: usize> Phrases<N> {
         let list_of = lists.iter().enumerate().flat_map(|(n, list)| std::iter::repeat_n(n, list.len())).collect();
         // Infallible in practice: a few dozen short phrases, far below the automaton's limits.
         let finder = aho_corasick::AhoCorasick::new(lists.iter().flatten()).expect("phrase list compiles");
-        let any = leftmost(lists.iter().flatten());
         Phrases {
             #[cfg(test)]
             lists,
             list_of,
             finder,
-            any,
         }
     }
 
@@ -641,12 +636,6 @@ impl<const N: usize> Phrases<N> {
         // sees non-overlapping ones, the same set for phrases that cannot overlap
         // themselves at a word boundary (tested below for every list).
         let mut found = [false; N];
-        // Most lines hold no phrase: a plain search, which skips ahead with
-        // the automaton's SIMD prefilter, says so faster than stepping the
-        // overlapping search through every byte.
-        if !self.any.is_match(folded) {
-            return found;
-        }
         for m in self.finder.find_overlapping_iter(folded) {
             let list = self.list_of[m.pattern().as_usize()];
             if !found[list] && at_word_boundaries(folded, m.start(), m.end()) {
@@ -658,40 +647,6 @@ impl<const N: usize> Phrases<N> {
         }
         found
     }
-}
-
-/// Names looked for anywhere in a line, counted by how many of them occur
-/// (`list.iter().filter(|name| line.contains(name)).count()`). Most lines hold
-/// none, which one leftmost search for all of them says at once: its
-/// prefilter (Teddy) compares sixteen or more bytes at a time, where a search
-/// per name went over the line once per name.
-pub(crate) struct Names {
-    finders: Vec<memchr::memmem::Finder<'static>>,
-    any: aho_corasick::AhoCorasick,
-}
-
-impl Names {
-    fn new(names: Vec<String>) -> Names {
-        let finders = names.iter().map(|name| memchr::memmem::Finder::new(name).into_owned()).collect();
-        Names { finders, any: leftmost(&names) }
-    }
-
-    /// How many of the names occur in `folded`.
-    pub(crate) fn count_in(&self, folded: &str) -> usize {
-        if !self.any.is_match(folded) {
-            return 0;
-        }
-        self.finders.iter().filter(|name| name.find(folded.as_bytes()).is_some()).count()
-    }
-}
-
-/// A leftmost-first automaton of `patterns`, for [`aho_corasick::AhoCorasick::is_match`].
-fn leftmost<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> aho_corasick::AhoCorasick {
-    // Infallible in practice: a few dozen short phrases, far below the automaton's limits.
-    aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(patterns)
-        .expect("phrase list compiles")
 }
 
 /// True when `folded[start..end]` is bounded by spaces or the ends of the line.

@@ -248,7 +248,7 @@ fn boilerplate(line: &LineInfo) -> Option<Boiler> {
         return Some(Boiler { reason: "see-also teaser for another article", tail });
     }
     // Only short lines are judged by their social-network words: a long paragraph is not searched.
-    let social = if words <= 20 { lx.social.count_in(folded) } else { 0 };
+    let social = if words <= 20 { lx.social.iter().filter(|p| p.find(folded.as_bytes()).is_some()).count() } else { 0 };
     if social >= 2 && words <= 20 {
         return plain("social network links");
     }

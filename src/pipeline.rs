@@ -141,7 +141,6 @@ fn warn_unmatched(a: &load::Loaded<ArticleFile>, unmatched: &[String], diags: &m
 /// held at once, as they were when all seeds were read first and all
 /// articles checked last. Without a cache nothing is hashed.
 fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) -> SeedsChecked {
-    use rayon::prelude::*;
     use std::borrow::Cow;
     let mut readers: BTreeMap<&String, Vec<&load::Loaded<ArticleFile>>> = BTreeMap::new();
     for a in project.articles.values() {
@@ -149,40 +148,38 @@ fn read_ingest_and_check(project: &Project, store: Option<&cache::IngestCache>) 
     }
     let readers: Vec<_> = readers.into_iter().collect();
     let seeds = load::seeds_folder(&project.root, readers.iter().map(|(name, _)| name.as_str()));
-    readers
-        .into_par_iter()
-        .with_max_len(SEEDS_PER_JOB)
-        .map(|(name, articles)| {
-            let (mut seed, diags) = load::read_seed_file(&seeds, name);
-            let text = seed.as_mut().map(load::Seed::take_text);
-            let mut checked = SeedsChecked { diags, ..SeedsChecked::default() };
-            for a in articles {
-                let body = text.as_ref().map(|text| {
-                    let key = store.map(|_| cache::key(text, &a.value));
-                    match key.and_then(|k| Some((k, store?.entry(&store?.peek(&k)?)?))) {
-                        Some((k, (unmatched, body))) => {
-                            checked.kept.push(k);
-                            (unmatched, Cow::Borrowed(body))
-                        }
-                        None => {
-                            let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value, key.is_some());
-                            checked.fresh.extend(key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc))));
-                            checked.ingested += 1;
-                            (unmatched, Cow::Owned(body))
-                        }
+    load::map_in_order(&readers, SEEDS_PER_JOB, |(name, articles)| {
+        let (mut seed, diags) = load::read_seed_file(&seeds, name);
+        let text = seed.as_mut().map(load::Seed::take_text);
+        let mut checked = SeedsChecked { diags, ..SeedsChecked::default() };
+        for a in articles {
+            let body = text.as_ref().map(|text| {
+                let key = store.map(|_| cache::key(text, &a.value));
+                match key.and_then(|k| Some((k, store?.entry(&store?.peek(&k)?)?))) {
+                    Some((k, (unmatched, body))) => {
+                        checked.kept.push(k);
+                        (unmatched, Cow::Borrowed(body))
                     }
-                });
-                if let Some((unmatched, _)) = &body {
-                    warn_unmatched(a, unmatched, &mut checked.diags);
-                    checked.articles += 1;
+                    None => {
+                        let (doc, cache::Entry { unmatched, body }) = ingest_one(text, &a.value, key.is_some());
+                        checked.fresh.extend(key.map(|k| (k, cache::Encoded::new(&unmatched, &body, &doc))));
+                        checked.ingested += 1;
+                        (unmatched, Cow::Owned(body))
+                    }
                 }
-                let body = body.as_ref().map(|(_, body)| body.as_ref());
-                checked.diags.extend(validate::validate_article(project, a, seed.as_ref(), body));
+            });
+            if let Some((unmatched, _)) = &body {
+                warn_unmatched(a, unmatched, &mut checked.diags);
+                checked.articles += 1;
             }
-            checked.seeds.extend(seed.map(|seed| (name.clone(), seed)));
-            checked
-        })
-        .reduce(SeedsChecked::default, SeedsChecked::then)
+            let body = body.as_ref().map(|(_, body)| body.as_ref());
+            checked.diags.extend(validate::validate_article(project, a, seed.as_ref(), body));
+        }
+        checked.seeds.extend(seed.map(|seed| ((*name).clone(), seed)));
+        checked
+    })
+    .into_iter()
+    .fold(SeedsChecked::default(), SeedsChecked::then)
 }
 
 /// What [`read_ingest_and_check`] gives `check`, for one seed or all.

@@ -12,8 +12,8 @@ mod read;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::{ArticleFile, EntityFile, Language, PageFrontMatter, SiteConfig, TopicFile};
 use locate::Locator;
-pub use read::Folder;
 use read::read_file;
+pub use read::{Folder, map_in_order};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -231,7 +231,6 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
     // Entries of files seen now move to the new cache; those of files gone are dropped.
     let mut old = std::mem::replace(cache, LoadCache { keep: cache.keep, ..LoadCache::default() });
     for (folder, ext) in FOLDERS {
-        use rayon::prelude::*;
         let files = content_files(root, &content.join(folder), ext, &mut diags);
         // Each file by its name in the folder.
         let prefix = format!("content/{folder}/");
@@ -239,13 +238,9 @@ fn load_inner(root: &Path, cache: &mut LoadCache, seeds: bool) -> (Project, Vec<
         let dir = Folder::new(content.join(folder), names);
         // Reading and parsing are independent per file: done on every core, then
         // taken in order, so slugs, duplicates and diagnostics come out as before.
-        let readings: Vec<Reading<Prepared>> = files
-            .par_iter()
-            .with_max_len(FILES_PER_JOB)
-            .map(|file| {
-                Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &dir, &prefix))
-            })
-            .collect();
+        let readings: Vec<Reading<Prepared>> = map_in_order(&files, FILES_PER_JOB, |file| {
+            Reading::of(&old, &old.files, root, file, || prepare(root, folder, file, old.keep, &dir, &prefix))
+        });
         for (file, reading) in files.iter().zip(readings) {
             cache.read += usize::from(matches!(reading, Reading::Fresh(..)));
             if let Some(prepared) = reading.keep(file, &mut old.files, &mut cache.files) {
@@ -658,20 +653,15 @@ const FILES_PER_JOB: usize = 16;
 
 /// Reads every seed an article names, once.
 fn load_seeds(project: &mut Project, old: &mut LoadCache, cache: &mut LoadCache, diags: &mut Vec<Diagnostic>) {
-    use rayon::prelude::*;
     let names: BTreeSet<&String> = project.articles.values().map(|a| &a.value.seed).collect();
     let names: Vec<&String> = names.into_iter().collect();
     let seeds = seeds_folder(&project.root, names.iter().map(|n| n.as_str()));
     // Read on every core, then taken in name order, so diagnostics come out as before.
-    let read: Vec<(String, Reading<ReadSeed>)> = names
-        .into_par_iter()
-        .with_max_len(FILES_PER_JOB)
-        .map(|name| {
-            let reading =
-                Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || read_seed_file(&seeds, name));
-            (name.clone(), reading)
-        })
-        .collect();
+    let read: Vec<(String, Reading<ReadSeed>)> = map_in_order(&names, FILES_PER_JOB, |name| {
+        let reading =
+            Reading::of(old, &old.seeds, &project.root, &format!("seeds/{name}"), || read_seed_file(&seeds, name));
+        ((*name).clone(), reading)
+    });
     for (name, reading) in read {
         cache.read += usize::from(matches!(reading, Reading::Fresh(..)));
         let Some((seed, found)) = reading.keep(&format!("seeds/{name}"), &mut old.seeds, &mut cache.seeds) else {

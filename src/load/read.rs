@@ -189,6 +189,26 @@ impl<'a> Folder<'a> {
     }
 }
 
+/// `f` of each item, in the items' order, worked out on every core: the
+/// cores take runs of `per_job` items one after the other, from the first
+/// run to the last. A [`Folder`] asks for its files ahead in that order, and
+/// a stage reads its files in its items' order: every core then finds the
+/// files it reads asked for. (`par_iter` halves the items between the cores:
+/// a second core started in the middle, where the read-ahead came last, and
+/// waited for the disk file by file. With the files not in memory, 32
+/// alternated `check`s at 10,000 articles: mean 0.976 -> 0.947 s.)
+pub fn map_in_order<T: Sync, R: Send>(items: &[T], per_job: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use rayon::prelude::*;
+    let mut runs: Vec<(usize, Vec<R>)> = items
+        .chunks(per_job.max(1))
+        .enumerate()
+        .par_bridge() // the runs are handed out in order, as the cores ask for them
+        .map(|(i, run)| (i, run.iter().map(&f).collect()))
+        .collect();
+    runs.sort_unstable_by_key(|(i, _)| *i);
+    runs.into_iter().flat_map(|(_, run)| run).collect()
+}
+
 /// The file `name` of the folder at `path`, opened relative to `dir` (the
 /// folder, opened) when there is one.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
@@ -255,6 +275,15 @@ mod tests {
         assert!(entered.dir.is_some());
         assert_eq!(entered.read("f1").unwrap(), Some(vec![0]));
         std::fs::set_permissions(&sub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn map_in_order_keeps_the_items_order() {
+        for (n, per_job) in [(0, 4), (1, 4), (7, 1), (100, 16), (1000, 7), (33, 0)] {
+            let items: Vec<usize> = (0..n).collect();
+            let mapped = map_in_order(&items, per_job, |&i| i * 3);
+            assert_eq!(mapped, items.iter().map(|i| i * 3).collect::<Vec<_>>(), "{n} items, {per_job} a job");
+        }
     }
 
     /// A file the page cache let go of is read whole, and the others listed are asked for.

@@ -518,7 +518,7 @@ impl Words {
                     self.held += 1;
                 }
             }
-            _ => _ = self.long.insert(word),
+            None => _ = self.long.insert(word),
         }
     }
 

@@ -595,7 +595,9 @@ impl<'a> Renderer<'a> {
     where
         'a: 'm,
     {
-        let usable = |l: &'m Language| map.get(&l.code).filter(|t| !t.trim().is_empty()).map(|t| (l, t));
+        // Blank is all white space: the first character that is not says it is
+        // not (`trim` would read the text's end too, a cache miss of its own).
+        let usable = |l: &'m Language| map.get(&l.code).filter(|t| !t.trim_start().is_empty()).map(|t| (l, t));
         usable(lang)
             .map(|(l, t)| (l, t, false))
             .or_else(|| self.site.languages.iter().find_map(usable).map(|(l, t)| (l, t, true)))
@@ -730,6 +732,36 @@ mod tests {
         let (prepared, diags) = crate::pipeline::prepare_with(tmp.path(), Drafts::Include, mode, &mut memo);
         let prepared = prepared.unwrap_or_else(|| panic!("fixture builds: {diags:?}"));
         (tmp, prepared)
+    }
+
+    /// The entity names and topic titles that lists share are what picking
+    /// each one anew gives, in the language asked for, whichever language's
+    /// page asked first: the site's two languages name them differently.
+    #[test]
+    fn shared_names_are_each_language_s_own() {
+        let (_tmp, prepared) = prepared_fixture();
+        let r = prepared.renderer();
+        let languages = &prepared.site.languages;
+        assert_eq!(languages.len(), 2, "the fixture is bilingual");
+        let mut asked = 0;
+        for (i, (slug, e)) in prepared.site.entities.iter().enumerate() {
+            // Every other entity is asked for in the other order.
+            for lang in languages.iter().cycle().skip(i % 2).take(2) {
+                for _ in 0..2 {
+                    assert!(super::views::entity_name(&r, slug, e, lang) == r.pick(&e.name, lang).value(), "{slug}");
+                    asked += 1;
+                }
+            }
+            let [first, second] = [&languages[0], &languages[1]].map(|l| super::views::entity_name(&r, slug, e, l));
+            assert!(first != second, "{slug}: the fixture names it differently in each language");
+        }
+        for (i, (slug, t)) in prepared.site.topics.iter().enumerate() {
+            for lang in languages.iter().cycle().skip(i % 2).take(2) {
+                assert!(super::views::topic_title(&r, slug, t, lang) == r.pick(&t.title, lang).value(), "{slug}");
+                asked += 1;
+            }
+        }
+        assert!(asked > 8, "the fixture has entities and topics");
     }
 
     /// [`super::Prepared::render_into`] renders every page but the search pages

@@ -1,7 +1,7 @@
 //! The article page: curated fields, then the original text with entity
 //! links and provenance marks.
 
-use super::{article_card, date, href, item, path};
+use super::{article_card, date, entity_name, href, item, path, shared_card_parts, topic_title};
 use crate::link::QuoteSpot;
 use crate::model::Language;
 use crate::render::html::{Span, annotate_noting, escape_into, isolate};
@@ -45,7 +45,7 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .map(|(slug, t)| {
             map([
                 ("href", Value::from(href(&here, &path(lang, &format!("topics/{slug}/index.html"))))),
-                ("title", r.pick(&t.title, lang).value()),
+                ("title", topic_title(r, slug, t, lang)),
             ])
         })
         .collect();
@@ -55,7 +55,7 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
         .map(|(slug, e, n)| {
             map([
                 ("href", Value::from(href(&here, &path(lang, &format!("entities/{slug}/index.html"))))),
-                ("name", r.pick(&e.name, lang).value()),
+                ("name", entity_name(r, slug, e, lang)),
                 ("kind", Value::from(r.string(lang, &format!("kind_{}", e.kind.as_str())))),
                 ("count", Value::from(*n)),
             ])
@@ -105,9 +105,10 @@ fn article_context(r: &Renderer, a: &Article, lang: &Language) -> Value {
             ("url", Value::from(s.url.as_deref())),
         ])
     });
+    let parts = shared_card_parts(r, a, lang); // the title and date as its cards show them
     map([
-        ("title", r.pick(&m.title, lang).value()),
-        ("date", date(&a.date, lang)),
+        ("title", parts.title),
+        ("date", parts.date),
         ("date_note", Value::from(m.date_note.as_ref().map(|n| r.pick(n, lang).value()))),
         ("source", Value::from(source)),
         ("draft", Value::from(m.draft)),

@@ -1,7 +1,7 @@
 //! Pages that gather across articles: topics, entities, the timeline, figures.
 
 use super::article::spot_href;
-use super::{article_card, date, href, item, path, section_model};
+use super::{article_card, date, entity_name, href, item, path, section_model, shared_card_parts, topic_title};
 use crate::link::QuoteSpot;
 use crate::model::{EntityFile, EntityKind, Event, Language, PartialDate, TopicFile};
 use crate::render::html::{Span, annotate};
@@ -22,7 +22,7 @@ fn entity_link(r: &Renderer, lang: &Language, from: &str, slug: &str, n: usize) 
     let e = r.site.entities.get(slug)?;
     Some(map([
         ("href", Value::from(href(from, &path(lang, &format!("entities/{slug}/index.html"))))),
-        ("name", r.pick(&e.name, lang).value()),
+        ("name", entity_name(r, slug, e, lang)),
         ("count", Value::from(n)),
     ]))
 }
@@ -49,11 +49,9 @@ fn timeline_entries<'x>(
         .map(|(d, slug, _, e, spot, a)| {
             let link = spot_href(from, lang, slug, spot)
                 .unwrap_or_else(|| href(from, &path(lang, &format!("articles/{slug}/index.html"))));
-            let source = map([
-                ("title", r.pick(&a.meta.title, lang).value()),
-                ("outlet", Value::from(a.meta.source.as_ref().map(|s| r.pick(&s.name, lang).value()))),
-                ("href", Value::from(link)),
-            ]);
+            // The article's title and outlet as its card shows them, made once.
+            let parts = shared_card_parts(r, a, lang);
+            let source = map([("title", parts.title), ("outlet", parts.source), ("href", Value::from(link))]);
             map([("date", date(&d, lang)), ("text", r.pick(&e.text, lang).value()), ("source", source)])
         })
         .collect()
@@ -90,7 +88,7 @@ pub fn topic_pages<'r>(r: &'r Renderer, lang: &'r Language) -> Vec<PageSpec<'r>>
                 let count = r.site.topic_articles(slug).count();
                 map([
                     ("href", Value::from(href(&index_path, &here))),
-                    ("title", r.pick(&topic.title, lang).value()),
+                    ("title", topic_title(r, slug, topic, lang)),
                     ("count", Value::from(count)),
                 ])
             })
@@ -117,7 +115,7 @@ fn topic_context(r: &Renderer, lang: &Language, slug: &String, topic: &TopicFile
     let entities: Vec<Value> =
         key.into_iter().take(15).filter_map(|(e, n)| entity_link(r, lang, &here, e, n)).collect();
     map([
-        ("title", r.pick(&topic.title, lang).value()),
+        ("title", topic_title(r, slug, topic, lang)),
         ("summary", r.pick_md(&topic.summary, lang).value()),
         ("articles", list(by_date.iter().map(|a| article_card(r, a, lang, &here)).collect())),
         ("entities", list(entities)),
@@ -203,7 +201,7 @@ fn entity_index(r: &Renderer, lang: &Language) -> Value {
         let count = r.links.entity_articles.get(slug).map_or(0, Vec::len);
         groups.entry(e.kind).or_default().push(map([
             ("href", Value::from(href(&index_path, &here))),
-            ("name", r.pick(&e.name, lang).value()),
+            ("name", entity_name(r, slug, e, lang)),
             ("count", Value::from(count)),
         ]));
     }
@@ -261,7 +259,7 @@ fn entity_context(r: &Renderer, lang: &Language, slug: &String, e: &EntityFile) 
         .map(|(l, a)| map([("text", string(a)), ("lang", string(&l.code)), ("dir", Value::from(l.dir.as_str()))]))
         .collect();
     map([
-        ("name", r.pick(&e.name, lang).value()),
+        ("name", entity_name(r, slug, e, lang)),
         ("kind", Value::from(r.string(lang, &format!("kind_{}", e.kind.as_str())))),
         ("description", r.pick_md(&e.description, lang).value()),
         ("aliases", list(aliases)),

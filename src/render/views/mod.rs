@@ -50,9 +50,26 @@ pub fn nav_items(r: &Renderer, lang: &Language) -> Vec<(String, String)> {
     items
 }
 
+/// Dates made: by date, (language code, value).
+type Dates = rustc_hash::FxHashMap<PartialDate, Vec<(Box<str>, Value)>>;
+
 /// A date for display and for `datetime`.
 pub fn date(d: &PartialDate, lang: &Language) -> Value {
-    map([("iso", Value::from(d.to_string())), ("text", Value::from(dates::format(d, &lang.code)))])
+    // A few thousand dates, each shown on many pages (every card, timeline
+    // entry and figure): made once per thread, then a reference count. A
+    // date's value depends on the date and the language alone.
+    thread_local! {
+        static MADE: std::cell::RefCell<Dates> = Default::default();
+    }
+    MADE.with_borrow_mut(|made| {
+        let langs = made.entry(*d).or_default();
+        if let Some((_, v)) = langs.iter().find(|(code, _)| **code == *lang.code) {
+            return v.clone();
+        }
+        let v = map([("iso", Value::from(d.to_string())), ("text", Value::from(dates::format(d, &lang.code)))]);
+        langs.push((lang.code.as_str().into(), v.clone()));
+        v
+    })
 }
 
 /// Trail home → … for breadcrumbs.
@@ -505,6 +522,32 @@ pub fn not_found<'r>(r: &'r Renderer) -> PageSpec<'r> {
 
 #[cfg(test)]
 mod tests {
+    /// A date made once per thread and language is the same one made anew:
+    /// asked in one language, then the other, then the first again.
+    #[test]
+    fn dates_are_each_language_s_own() {
+        use crate::model::{Dir, Language, PartialDate};
+        let language = |code: &str| Language { code: code.into(), dir: Dir::of(code) };
+        let (en, ar) = (language("en"), language("ar"));
+        for text in ["2025-10-18", "2024-12", "2014", "2025-10-18"] {
+            let d = PartialDate::parse(text).unwrap();
+            for lang in [&en, &ar, &en] {
+                let v = super::date(&d, lang);
+                let map = v.as_map().expect("a date is a map");
+                let field = |name: &str| {
+                    map.iter().find(|(k, _)| k.as_str() == Some(name)).and_then(|(_, x)| x.as_str().map(str::to_string))
+                };
+                assert_eq!(field("iso").as_deref(), Some(text));
+                assert_eq!(
+                    field("text"),
+                    Some(crate::render::dates::format(&d, &lang.code)),
+                    "{text} in {}",
+                    lang.code
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
         /// A link is the way up to the site's root from the page, then the target.
         #[test]

@@ -734,6 +734,30 @@ mod tests {
         (tmp, prepared)
     }
 
+    /// An article of the site is found at its place by its address; an
+    /// article that is not one of the site's (a copy) by its slug.
+    #[test]
+    fn articles_are_found_by_address_or_slug() {
+        let (_tmp, prepared) = prepared_fixture();
+        let site = &prepared.site;
+        assert!(site.articles.len() > 1, "the fixture has articles");
+        for (i, a) in site.articles.iter().enumerate() {
+            assert_eq!(site.position_of(a), Some(i), "{}", a.slug);
+            let copy = crate::site::Article {
+                slug: a.slug.clone(),
+                meta: a.meta.clone(),
+                date: a.date,
+                original_title: a.original_title.clone(),
+                body: a.body.clone(),
+                body_key: a.body_key,
+                original: a.original.clone(),
+            };
+            assert_eq!(site.position_of(&copy), Some(i), "a copy of {}", a.slug);
+            let stranger = crate::site::Article { slug: "not-in-the-site".into(), ..copy };
+            assert_eq!(site.position_of(&stranger), None);
+        }
+    }
+
     /// The entity names and topic titles that lists share are what picking
     /// each one anew gives, in the language asked for, whichever language's
     /// page asked first: the site's two languages name them differently.

@@ -236,7 +236,7 @@ impl Cards {
         lang: &Language,
         depth: usize,
     ) -> Option<(&OnceLock<Value>, &OnceLock<CardParts>)> {
-        let i = site.article_position(&a.slug)?;
+        let i = site.position_of(a)?;
         let l = site.languages.iter().position(|x| x.code == lang.code)?;
         if depth >= CARD_DEPTHS {
             return None;
@@ -313,7 +313,7 @@ fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
 
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
-    let depth = from.matches('/').count();
+    let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
     match r.cards.slots(r.site, a, lang, depth) {
         Some((slot, parts)) => slot
             .get_or_init(|| new_card(r, a, lang, depth, parts.get_or_init(|| card_parts(r, a, lang)).clone()))

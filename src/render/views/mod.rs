@@ -186,7 +186,8 @@ const CARD_DEPTHS: usize = 4;
 /// Article cards, each built once per (article, language, folder depth of the
 /// page that shows it) and then shared by every list that shows it: a topic,
 /// entity, index, figures or related list would otherwise pick, isolate,
-/// escape and format the same card anew.
+/// escape and format the same card anew. The entity names and topic titles
+/// that lists show are kept here too, for the same reason.
 pub struct Cards {
     slots: Vec<OnceLock<Value>>,
     /// Per (article, language): the title, date and source values, the same

@@ -316,9 +316,7 @@ fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
     match r.cards.slots(r.site, a, lang, depth) {
-        Some((slot, parts)) => slot
-            .get_or_init(|| new_card(r, a, lang, depth, parts.get_or_init(|| card_parts(r, a, lang)).clone()))
-            .clone(),
+        Some((slot, _)) => slot.get_or_init(|| new_card(r, a, lang, depth, shared_card_parts(r, a, lang))).clone(),
         None => new_card(r, a, lang, depth, card_parts(r, a, lang)),
     }
 }

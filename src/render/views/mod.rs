@@ -228,22 +228,25 @@ impl Cards {
         }
     }
 
-    /// Where the card of `a` in `lang` is kept: its slot at `depth` and the
-    /// slot of its parts; `None` for an article or depth not kept.
-    fn slots(
-        &self,
-        site: &Site,
-        a: &Article,
-        lang: &Language,
-        depth: usize,
-    ) -> Option<(&OnceLock<Value>, &OnceLock<CardParts>)> {
+    /// The place of (`a`, `lang`) among the slots; `None` for an article not kept.
+    fn place(&self, site: &Site, a: &Article, lang: &Language) -> Option<usize> {
         let i = site.position_of(a)?;
         let l = site.languages.iter().position(|x| x.code == lang.code)?;
+        Some(i * self.languages + l)
+    }
+
+    /// Where the card of `a` in `lang` at `depth` is kept; `None` for an
+    /// article or depth not kept.
+    fn card(&self, site: &Site, a: &Article, lang: &Language, depth: usize) -> Option<&OnceLock<Value>> {
         if depth >= CARD_DEPTHS {
             return None;
         }
-        let at = i * self.languages + l;
-        Some((self.slots.get(at * CARD_DEPTHS + depth)?, self.parts.get(at)?))
+        self.slots.get(self.place(site, a, lang)? * CARD_DEPTHS + depth)
+    }
+
+    /// Where the parts of `a`'s card in `lang` are kept.
+    fn parts(&self, site: &Site, a: &Article, lang: &Language) -> Option<&OnceLock<CardParts>> {
+        self.parts.get(self.place(site, a, lang)?)
     }
 }
 
@@ -315,8 +318,8 @@ fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
     let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
-    match r.cards.slots(r.site, a, lang, depth) {
-        Some((slot, _)) => slot.get_or_init(|| new_card(r, a, lang, depth, shared_card_parts(r, a, lang))).clone(),
+    match r.cards.card(r.site, a, lang, depth) {
+        Some(slot) => slot.get_or_init(|| new_card(r, a, lang, depth, shared_card_parts(r, a, lang))).clone(),
         None => new_card(r, a, lang, depth, card_parts(r, a, lang)),
     }
 }
@@ -324,8 +327,8 @@ pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> V
 /// The parts of `a`'s card in `lang` (title, date, source), shared: the
 /// article's page and the timelines show them too.
 fn shared_card_parts(r: &Renderer, a: &Article, lang: &Language) -> CardParts {
-    match r.cards.slots(r.site, a, lang, 0) {
-        Some((_, parts)) => parts.get_or_init(|| card_parts(r, a, lang)).clone(),
+    match r.cards.parts(r.site, a, lang) {
+        Some(parts) => parts.get_or_init(|| card_parts(r, a, lang)).clone(),
         None => card_parts(r, a, lang),
     }
 }

@@ -225,6 +225,59 @@ fn an_overridden_card_partial_shows_in_every_list() {
     assert!(text(&out).contains("no_such_filter"), "{}", text(&out));
 }
 
+/// The default templates show every piece of text through
+/// `partials/text.html` and `partials/block_text.html`, copied into them while
+/// those are the built-in ones: a copy that differs from the built-in ones
+/// only by a comment renders the same bytes, and a project's change to
+/// either shows on every page.
+#[test]
+fn overridden_text_partials_show_on_every_page() {
+    let project = valid_project();
+    // Untranslated text in both shapes: the English title and summary are missing.
+    std::fs::write(
+        project.path().join("content/topics/coalition.yaml"),
+        "title: {ar: \"سوريا والتحالف\"}\nsummary: {ar: \"ملخص الموضوع.\"}\n",
+    )
+    .unwrap();
+    let site = project.path().join("site");
+    let build = || {
+        let out = run(project.path(), &["build"]);
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    build();
+    let built_in = tree_digest(&site);
+    let topic = read(&site.join("en/topics/coalition/index.html"));
+    assert!(topic.contains("<p class=\"untranslated\">"), "the fixture shows an untranslated block: {topic}");
+
+    for partial in ["text", "block_text"] {
+        let path = format!("partials/{partial}.html");
+        let source = std::fs::read_to_string(Path::new("themes/default/templates").join(&path)).unwrap();
+        override_template(project.path(), &path, &format!("{{# a copy #}}{source}"));
+    }
+    build();
+    assert_eq!(tree_digest(&site), built_in, "the built-in partials, included, render other bytes");
+
+    override_template(project.path(), "partials/text.html", "<span class=\"my-text\">{{ text.html | safe }}</span>");
+    override_template(
+        project.path(),
+        "partials/block_text.html",
+        "<div class=\"my-block\">{{ text.html | safe }}</div>",
+    );
+    build();
+    let page = |path: &str| read(&site.join(path));
+    let article = page("en/articles/ambush/index.html");
+    assert!(article.contains("<h1><span class=\"my-text\">The Palmyra ambush</span></h1>"), "{article}");
+    assert!(article.contains("<div class=\"my-block\">"), "{article}");
+    let topic = page("en/topics/coalition/index.html");
+    assert!(topic.contains("<h1><span class=\"my-text\">سوريا والتحالف</span></h1>"), "{topic}");
+    assert!(topic.contains("<div class=\"my-block\"><p>ملخص الموضوع.</p>"), "{topic}");
+    assert!(!topic.contains("untranslated"), "the built-in partials still show: {topic}");
+    // Cards, timeline entries, entity names and the home page's lists.
+    for path in ["en/articles/index.html", "en/timeline/index.html", "en/entities/index.html", "ar/index.html"] {
+        assert!(page(path).contains("<span class=\"my-text\">"), "{path}: {}", page(path));
+    }
+}
+
 /// Writes the project's own version of one of the default theme's templates.
 fn override_template(project: &std::path::Path, template: &str, text: &str) {
     let path = project.join("themes/default/templates").join(template);

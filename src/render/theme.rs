@@ -115,8 +115,9 @@ const INLINED: [&str; 2] = ["partials/text.html", "partials/block_text.html"];
 /// Copies the built-in text partials into the built-in templates that
 /// include them, as long as the theme has not changed the partial. An
 /// `include` costs Tera a template lookup and a new scope for the variables
-/// (0.3–0.4 s of CPU in a build at 10,000 articles, 5 %); the copy renders
-/// the same bytes, as the partials set no variable and include nothing. A
+/// (~700 instructions; 2 % of a build's, ~147,000 includes at 1,000
+/// articles); the copy renders the same bytes, as the partials set no
+/// variable and include nothing. A
 /// template the project changed is compiled as written, so its errors point
 /// into its own lines; a partial the project changed is included everywhere.
 fn inline_partials(templates: &mut [(String, String)]) {

@@ -251,8 +251,8 @@ fn overridden_text_partials_show_on_every_page() {
 
     for partial in ["text", "block_text"] {
         let path = format!("partials/{partial}.html");
-        let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates").join(&path);
-        let source = std::fs::read_to_string(built_in).unwrap();
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates").join(&path);
+        let source = std::fs::read_to_string(file).unwrap();
         override_template(project.path(), &path, &format!("{{# a copy #}}{source}"));
     }
     build();

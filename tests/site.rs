@@ -68,6 +68,32 @@ fn mentions_with_clitics_link_to_entity_pages() {
     assert!(isis_ar.contains("<mark>داعش</mark>"), "{isis_ar}");
 }
 
+/// An entity's page quotes each article at most three times: the first
+/// mentions in reading order, whose passage numbers do not sort as text
+/// does (p10 after p9).
+#[test]
+fn an_entity_page_quotes_an_article_s_first_three_mentions() {
+    let project = valid_project();
+    // Line 2 keeps the quote of the article's event.
+    let lines: Vec<String> = (2..=12)
+        .map(|n| match n {
+            2 => "تعرضت دورية لكمين قرب تدمر، وقتل جنديان أمريكيان ومترجم.".to_string(),
+            3 | 10 | 11 | 12 => format!("قال المسؤولون في البيان رقم {n} إنهم سيردون على داعش قريبا."),
+            _ => format!("وصلت الدورية رقم {n} إلى المدينة بعد ظهر يوم الأحد الماضي."),
+        })
+        .collect();
+    std::fs::write(project.path().join("seeds/plain.txt"), format!("كمين تدمر\n{}\n", lines.join("\n"))).unwrap();
+    let site = build(project.path());
+    let isis = page(&site, "en/entities/isis/index.html");
+    let quoted: Vec<&str> = ["#p3\"", "#p10\"", "#p11\"", "#p12\""]
+        .into_iter()
+        .filter(|id| isis.contains(&format!("ambush/index.html{id}")))
+        .collect();
+    assert_eq!(quoted, ["#p3\"", "#p10\"", "#p11\""], "{isis}");
+    let at = |id: &str| isis.find(&format!("ambush/index.html{id}")).unwrap();
+    assert!(at("#p3\"") < at("#p10\"") && at("#p10\"") < at("#p11\""), "in reading order: {isis}");
+}
+
 #[test]
 fn figures_and_events_link_to_their_marked_quote() {
     let project = valid_project();

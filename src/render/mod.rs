@@ -561,7 +561,12 @@ fn add_assets(theme: &Theme, out: &mut Output) -> BTreeMap<String, String> {
 
 /// `../` repeated once per folder level of `path`.
 pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
+    "../".repeat(depth_of(path))
+}
+
+/// How many folders deep the site path `path` is: its `/`s.
+pub fn depth_of(path: &str) -> usize {
+    memchr::memchr_iter(b'/', path.as_bytes()).count()
 }
 
 /// Shared state of one render.

@@ -230,9 +230,7 @@ impl Cards {
 
     /// The place of (`a`, `lang`) among the slots; `None` for an article not kept.
     fn place(&self, site: &Site, a: &Article, lang: &Language) -> Option<usize> {
-        let i = site.position_of(a)?;
-        let l = site.languages.iter().position(|x| x.code == lang.code)?;
-        Some(i * self.languages + l)
+        Some(site.position_of(a)? * self.languages + language_place(site, lang)?)
     }
 
     /// Where the card of `a` in `lang` at `depth` is kept; `None` for an
@@ -250,6 +248,12 @@ impl Cards {
     }
 }
 
+/// The place of `lang` among the site's languages, which the slots of
+/// shared parts are kept by.
+fn language_place(site: &Site, lang: &Language) -> Option<usize> {
+    site.languages.iter().position(|l| l.code == lang.code)
+}
+
 /// Empty slots for `slugs` in `languages` languages.
 fn names<'s>(slugs: impl Iterator<Item = &'s String>, languages: usize) -> Names {
     slugs.map(|slug| (slug.clone(), (0..languages).map(|_| OnceLock::new()).collect())).collect()
@@ -258,7 +262,7 @@ fn names<'s>(slugs: impl Iterator<Item = &'s String>, languages: usize) -> Names
 /// The text of `slug`'s `field` (its name or title) in `lang` as [`Renderer::pick`]
 /// gives it, from `names`, made the first time a page asks for it.
 fn picked(r: &Renderer, names: &Names, slug: &str, field: &crate::model::Localized, lang: &Language) -> Value {
-    let slot = r.site.languages.iter().position(|l| l.code == lang.code).and_then(|l| names.get(slug)?.get(l));
+    let slot = language_place(r.site, lang).and_then(|l| names.get(slug)?.get(l));
     match slot {
         Some(slot) => slot.get_or_init(|| r.pick(field, lang).value()).clone(),
         None => r.pick(field, lang).value(),
@@ -292,8 +296,8 @@ impl Navs {
 /// The navigation of the page at `page_path`, as the templates read it (`label`, `href`, `current`).
 pub fn nav(r: &Renderer, lang: &Language, page_path: &str) -> Value {
     let root = super::root_of(page_path);
-    let depth = page_path.matches('/').count();
-    let slot = r.site.languages.iter().position(|l| l.code == lang.code).filter(|_| depth < CARD_DEPTHS);
+    let depth = super::depth_of(page_path);
+    let slot = language_place(r.site, lang).filter(|_| depth < CARD_DEPTHS);
     let Some(slot) = slot.and_then(|l| r.navs.slots.get(l * CARD_DEPTHS + depth)) else {
         return nav_value(&nav_items(r, lang), &root, page_path);
     };
@@ -317,7 +321,7 @@ fn nav_value(items: &[(String, String)], root: &str, current: &str) -> Value {
 
 /// A link to an article, as lists show it. `from` is the site path of the page.
 pub fn article_card(r: &Renderer, a: &Article, lang: &Language, from: &str) -> Value {
-    let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
+    let depth = super::depth_of(from);
     match r.cards.card(r.site, a, lang, depth) {
         Some(slot) => slot.get_or_init(|| new_card(r, a, lang, depth, shared_card_parts(r, a, lang))).clone(),
         None => new_card(r, a, lang, depth, card_parts(r, a, lang)),
@@ -355,13 +359,13 @@ fn new_card(r: &Renderer, a: &Article, lang: &Language, depth: usize, parts: Car
     map([href, title, date, source, draft, ("html", Value::from(html))])
 }
 
-/// The partial that shows an article card; the theme's templates show `card.html` (THEMES.md).
+/// The partial that shows an article card; the theme's templates show `card.html` (docs/CONTENT-FORMAT.md).
 const CARD_PARTIAL: &str = "partials/card.html";
 
 /// A link from page `from` to site path `to`.
 pub fn href(from: &str, to: &str) -> String {
     // `root_of(from)` and `to` in one string: made for every link of every page.
-    let depth = memchr::memchr_iter(b'/', from.as_bytes()).count();
+    let depth = super::depth_of(from);
     let mut out = String::with_capacity(3 * depth + to.len());
     (0..depth).for_each(|_| out.push_str("../"));
     out.push_str(to);
